@@ -1,6 +1,6 @@
 module github.com/bluejay-community/steampipe-plugin-bluejay
 
-go 1.26
+go 1.26.0
 
 require (
 	cloud.google.com/go v0.112.1 // indirect
@@ -46,6 +46,7 @@ require (
 	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
 	github.com/hashicorp/go-safetemp v1.0.0 // indirect
 	github.com/hashicorp/go-version v1.7.0 // indirect
+	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
 	github.com/hashicorp/hcl/v2 v2.20.1 // indirect
 	github.com/hashicorp/yamux v0.1.1 // indirect
 	github.com/iancoleman/strcase v0.3.0 // indirect

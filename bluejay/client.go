@@ -1,0 +1,76 @@
+package bluejay
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
+)
+
+// connClient is one connection's API client with the settings it was built from.
+type connClient struct {
+	settings settings
+	api      *api.Client
+	pages    *pageMemo
+}
+
+// clients holds one client per connection, so every query of a connection shares one HTTP
+// connection pool and one page memo. A client is rebuilt when the connection's settings change.
+var clients sync.Map // connection name -> *connClient
+
+// connectionClient returns the query's connection client, failing with a message that says
+// what to fix when the API key is missing.
+func connectionClient(ctx context.Context, d *plugin.QueryData) (*connClient, error) {
+	s, err := connectionSettings(d.Connection)
+	if err != nil {
+		return nil, err
+	}
+	name := connectionName(d)
+	if err := s.requireAPIKey(name); err != nil {
+		return nil, err
+	}
+	if cached, ok := clients.Load(name); ok && sameSettings(cached.(*connClient).settings, s) {
+		return cached.(*connClient), nil
+	}
+	c, err := newConnClient(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	clients.Store(name, c)
+	return c, nil
+}
+
+func connectionName(d *plugin.QueryData) string {
+	if d.Connection == nil {
+		return ""
+	}
+	return d.Connection.Name
+}
+
+func newConnClient(ctx context.Context, s settings) (*connClient, error) {
+	retries := s.MaxRetries
+	if retries == 0 {
+		retries = api.NoRetries
+	}
+	c, err := api.New(api.Config{
+		BaseURL:      s.BaseURL,
+		APIKey:       s.APIKey,
+		Timeout:      s.RequestTimeout,
+		MaxRetries:   retries,
+		MaxRetryTime: s.MaxRetryTime,
+		Logger:       plugin.Logger(ctx).Named("bluejay-api"),
+		UserAgent:    "steampipe-plugin-bluejay",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bluejay: %w", err)
+	}
+	return &connClient{settings: s, api: c, pages: newPageMemo()}, nil
+}
+
+func sameSettings(a, b settings) bool {
+	return reflect.DeepEqual(a, b)
+}

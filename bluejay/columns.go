@@ -1,0 +1,97 @@
+package bluejay
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
+)
+
+// column builds a column whose value is read from the row item by a typed getter. A getter is a
+// plain field access: the SDK's reflective transform.FromField walks the item by name for every
+// column of every row, which costs more than the rest of the row put together.
+func column[R any](name string, typ proto.ColumnType, description string, get func(R) any) *plugin.Column {
+	return &plugin.Column{
+		Name:        name,
+		Type:        typ,
+		Description: description,
+		Transform: transform.From(func(_ context.Context, td *transform.TransformData) (any, error) {
+			row, ok := td.HydrateItem.(R)
+			if !ok {
+				return nil, nil
+			}
+			return get(row), nil
+		}),
+	}
+}
+
+// The helpers below turn API values into column values; a nil result is a NULL column.
+
+func str(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func nonEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func i64(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func f64(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func boolean(p *bool) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// rawJSON passes raw JSON through to a JSON column; absent and null are both NULL.
+func rawJSON(b json.RawMessage) any {
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return b
+}
+
+// parseTimestamp reads an API timestamp for a row. An unparseable one becomes NULL plus a
+// warning, not a failed query: one odd value should not hide every other row.
+func parseTimestamp(ctx context.Context, field, id string, s *string) *time.Time {
+	if s == nil || *s == "" {
+		return nil
+	}
+	t, err := api.ParseTime(*s)
+	if err != nil {
+		plugin.Logger(ctx).Warn("bluejay: unparseable timestamp, column set to NULL", "field", field, "id", id, "error", err)
+		return nil
+	}
+	return &t
+}
+
+func timeValue(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return *t
+}

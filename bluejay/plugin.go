@@ -1,0 +1,54 @@
+// Package bluejay is the Steampipe plugin for Bluejay: SQL tables over the call logs, the
+// evaluations Bluejay ran on them and the agents of a Bluejay organisation.
+package bluejay
+
+import (
+	"context"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
+)
+
+// PluginName is the plugin's name as Steampipe knows it.
+const PluginName = "steampipe-plugin-bluejay"
+
+// Plugin returns the plugin definition.
+func Plugin(ctx context.Context) *plugin.Plugin {
+	return &plugin.Plugin{
+		Name: PluginName,
+		ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
+			NewInstance: configInstance,
+		},
+		// The table map is built per connection (dynamic schema mode) only so that every
+		// connection's config is checked when it loads: in static mode the SDK builds one table
+		// map for the first connection and never looks at the others' config until a query.
+		SchemaMode:   plugin.SchemaModeDynamic,
+		TableMapFunc: tableMap,
+		RateLimiters: rateLimiters(),
+	}
+}
+
+// tableMap checks the connection's config, so that a wrong base_url, last or limit fails the
+// connection with a message naming the field, and returns the tables.
+func tableMap(ctx context.Context, d *plugin.TableMapData) (map[string]*plugin.Table, error) {
+	if _, err := connectionSettings(d.Connection); err != nil {
+		return nil, err
+	}
+	return map[string]*plugin.Table{
+		"bluejay_call": tableBluejayCall(ctx),
+	}, nil
+}
+
+// rateLimiters declares the plugin's default limit on API requests, which users can override
+// with a `limiter` block of the same name in their Steampipe config. It is generous enough that
+// one query's concurrent paging runs at full speed; it exists so several queries at once (or a
+// dashboard) do not flood the API.
+func rateLimiters() []*rate_limiter.Definition {
+	return []*rate_limiter.Definition{{
+		Name:       "bluejay_api",
+		FillRate:   100,
+		BucketSize: 200,
+		Scope:      []string{"connection"},
+		Where:      "service = 'bluejay'",
+	}}
+}

@@ -1,0 +1,186 @@
+package bluejay
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/quals"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
+)
+
+// This file is the one place where a query's quals and LIMIT become API requests. Every table
+// that reads call logs goes through scanRequestFor.
+
+// scanRequest is what one table scan asks of the API.
+type scanRequest struct {
+	// AgentIDs are the agents the query named; empty means the connection's agent_ids, or else
+	// every agent.
+	AgentIDs []string
+	// Labels are the label filters; one empty entry means no filter.
+	Labels []string
+	// Last is the window, always one of api.Windows.
+	Last     string
+	PageSize int
+	// Limit is the query's LIMIT, -1 when it has none.
+	Limit int64
+}
+
+// target is one sequence of pages: an agent read with one label filter and window.
+type target struct {
+	AgentID, Label, Last string
+}
+
+// Key column names shared by the call-log tables.
+const (
+	colAgentID = "agent_id"
+	colLabel   = "label"
+	colLast    = "last"
+)
+
+// callLogKeyColumns are the quals a call-log table maps onto requests: each table lists them
+// with its own time columns.
+func callLogKeyColumns(timeColumns ...string) plugin.KeyColumnSlice {
+	keys := plugin.KeyColumnSlice{
+		{Name: colAgentID, Require: plugin.Optional, Operators: []string{quals.QualOperatorEqual}},
+		{Name: colLabel, Require: plugin.Optional, Operators: []string{quals.QualOperatorEqual}},
+		{Name: colLast, Require: plugin.Optional, Operators: []string{quals.QualOperatorEqual}},
+	}
+	for _, c := range timeColumns {
+		keys = append(keys, &plugin.KeyColumn{Name: c, Require: plugin.Optional, Operators: []string{">", ">=", "=", "<", "<="}})
+	}
+	return keys
+}
+
+// scanRequestFor maps a query onto a scanRequest. A wrong `last` fails here, before any
+// request is sent. timeColumns are the table's columns whose lower bounds narrow the window.
+func scanRequestFor(d *plugin.QueryData, s settings, now time.Time, timeColumns ...string) (scanRequest, error) {
+	r := scanRequest{
+		AgentIDs: qualStrings(d, colAgentID),
+		Labels:   qualStrings(d, colLabel),
+		Limit:    limitOf(d),
+	}
+	if len(r.Labels) == 0 {
+		r.Labels = []string{""}
+	}
+	last, err := windowFor(d, s, now, timeColumns)
+	if err != nil {
+		return scanRequest{}, err
+	}
+	r.Last = last
+	r.PageSize = pageSizeFor(r.Limit)
+	return r, nil
+}
+
+// windowFor picks the `last` window: the query's own, or the narrowest that still covers a
+// lower time bound, or the connection's default.
+func windowFor(d *plugin.QueryData, s settings, now time.Time, timeColumns []string) (string, error) {
+	lasts := qualStrings(d, colLast)
+	switch {
+	case len(lasts) > 1:
+		return "", fmt.Errorf("bluejay: give one value for last, not %d; use one of %s", len(lasts), windowList())
+	case len(lasts) == 1:
+		if !api.IsWindow(lasts[0]) {
+			return "", fmt.Errorf("bluejay: last = %q is not a window the API accepts; use one of %s", lasts[0], windowList())
+		}
+		return lasts[0], nil
+	}
+	if from, ok := lowerTimeBound(d, timeColumns); ok {
+		return windowCovering(now, from), nil
+	}
+	return s.Last, nil
+}
+
+// windowSpans are the API's windows as durations, narrowest first ("all" has none).
+var windowSpans = []struct {
+	name string
+	span time.Duration
+}{
+	{"1day", 24 * time.Hour},
+	{"3days", 3 * 24 * time.Hour},
+	{"7days", 7 * 24 * time.Hour},
+	{"30days", 30 * 24 * time.Hour},
+	{"90days", 90 * 24 * time.Hour},
+}
+
+// windowSlack covers the time between the query's now() and the API's clock reading its window
+// (request latency, paging, clock skew): a bound exactly on a window's edge reads the next one.
+const windowSlack = 5 * time.Minute
+
+// windowCovering returns the narrowest window whose start is at or before from, with slack.
+func windowCovering(now, from time.Time) string {
+	need := now.Sub(from) + windowSlack
+	for _, w := range windowSpans {
+		if need <= w.span {
+			return w.name
+		}
+	}
+	return "all"
+}
+
+// lowerTimeBound is the latest lower bound (>, >= or =) the query puts on any of the columns.
+// The API's window is on created_at; a call's start_time_utc is never after its created_at, so
+// a bound on either one is covered by a window starting at the bound.
+func lowerTimeBound(d *plugin.QueryData, columns []string) (time.Time, bool) {
+	var from time.Time
+	found := false
+	for _, c := range columns {
+		kq, ok := d.Quals[c]
+		if !ok {
+			continue
+		}
+		for _, q := range kq.Quals {
+			switch q.Operator {
+			case ">", ">=", "=":
+				ts := q.Value.GetTimestampValue()
+				if ts == nil {
+					continue
+				}
+				if t := ts.AsTime(); !found || t.After(from) {
+					from, found = t, true
+				}
+			}
+		}
+	}
+	return from, found
+}
+
+// pageSizeFor asks for exactly the rows a small LIMIT needs, and full pages otherwise.
+func pageSizeFor(limit int64) int {
+	if limit > 0 && limit < api.MaxPageSize {
+		return int(limit)
+	}
+	return api.MaxPageSize
+}
+
+func limitOf(d *plugin.QueryData) int64 {
+	if d.QueryContext == nil {
+		return -1
+	}
+	return d.QueryContext.GetLimit()
+}
+
+// qualStrings reads an = qual as its values: `col = 'x'` gives one, `col in ('x','y')` several.
+func qualStrings(d *plugin.QueryData, column string) []string {
+	v, ok := d.EqualsQuals[column]
+	if !ok || v == nil {
+		return nil
+	}
+	return qualValueStrings(v)
+}
+
+func qualValueStrings(v *proto.QualValue) []string {
+	if list := v.GetListValue(); list != nil {
+		out := make([]string, 0, len(list.Values))
+		for _, item := range list.Values {
+			out = append(out, qualValueStrings(item)...)
+		}
+		return out
+	}
+	if s, ok := v.Value.(*proto.QualValue_StringValue); ok {
+		return []string{s.StringValue}
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package bluejay
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
+)
+
+// callRow is one bluejay_call row: the call as the API sent it, the filters it was read with,
+// and its timestamps parsed once.
+type callRow struct {
+	*api.CallLog
+	// Label is the label filter the row was read with, nil when none.
+	Label *string
+	// Last is the window the row was read with; nil for a call read by id.
+	Last         *string
+	StartTimeUTC *time.Time
+	CreatedAt    *time.Time
+}
+
+func newCallRow(ctx context.Context, call *api.CallLog, t target) *callRow {
+	r := &callRow{
+		CallLog:      call,
+		StartTimeUTC: parseTimestamp(ctx, "start_time_utc", call.ID, &call.StartTimeUTC),
+		CreatedAt:    parseTimestamp(ctx, "created_at", call.ID, call.CreatedAt),
+	}
+	if t.Label != "" {
+		r.Label = &t.Label
+	}
+	if t.Last != "" {
+		r.Last = &t.Last
+	}
+	return r
+}
+
+// Time columns of bluejay_call whose lower bounds choose the API window.
+var callTimeColumns = []string{"start_time_utc", "created_at"}
+
+func tableBluejayCall(_ context.Context) *plugin.Table {
+	return &plugin.Table{
+		Name:        "bluejay_call",
+		Description: "Calls (voice or chat conversations) taken by your Bluejay agents, one row per call log.",
+		List: &plugin.ListConfig{
+			Hydrate:    listCalls,
+			KeyColumns: callLogKeyColumns(callTimeColumns...),
+			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"},
+		},
+		Get: &plugin.GetConfig{
+			Hydrate:    getCall,
+			KeyColumns: plugin.SingleColumn("id"),
+			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLog"},
+		},
+		Columns: callColumns(),
+	}
+}
+
+func callColumns() []*plugin.Column {
+	type R = *callRow
+	return []*plugin.Column{
+		column("id", proto.ColumnType_STRING, "Unique identifier of the call.", func(r R) any { return r.ID }),
+		column("agent_id", proto.ColumnType_STRING, "ID of the agent that took the call. Give it in the WHERE clause (= or IN) to read only those agents; otherwise the connection's agent_ids, or every agent, are read.", func(r R) any { return r.AgentID }),
+		column("label", proto.ColumnType_STRING, "The label filter the call was read with (a WHERE label = ... qual, sent to the API); NULL when the query gave none.", func(r R) any { return str(r.Label) }),
+		column("last", proto.ColumnType_STRING, "The window the call was read with: 1day, 3days, 7days, 30days, 90days or all. From WHERE last = ..., else chosen from a lower bound on start_time_utc or created_at, else the connection's default (1day unless configured). NULL for a call read by id.", func(r R) any { return str(r.Last) }),
+		column("external_agent_id", proto.ColumnType_STRING, "External ID of the agent that took the call.", func(r R) any { return str(r.ExternalAgentID) }),
+		column("status", proto.ColumnType_STRING, "Current status of the call: INITIALIZING, QUEUED, EVALUATING, COMPLETED or INCOMPLETED.", func(r R) any { return nonEmpty(r.Status) }),
+		column("call_direction", proto.ColumnType_STRING, "Direction of the call from the agent's perspective: INBOUND or OUTBOUND.", func(r R) any { return str(r.CallDirection) }),
+		column("interface", proto.ColumnType_STRING, "Interface the call used: PHONE or WEB.", func(r R) any { return str(r.Interface) }),
+		column("start_time_utc", proto.ColumnType_TIMESTAMP, "When the call started (UTC).", func(r R) any { return timeValue(r.StartTimeUTC) }),
+		column("created_at", proto.ColumnType_TIMESTAMP, "When the call log was created (UTC). The API's last windows are counted on this time.", func(r R) any { return timeValue(r.CreatedAt) }),
+		column("duration_ms", proto.ColumnType_INT, "Duration of the call in milliseconds.", func(r R) any { return i64(r.DurationMS) }),
+		column("conversation_ended_by", proto.ColumnType_STRING, "Which participant role ended the conversation: USER or AGENT.", func(r R) any { return str(r.ConversationEndedBy) }),
+		column("recording_url", proto.ColumnType_STRING, "URL of the call recording (.mp4, .wav or .m4a).", func(r R) any { return str(r.RecordingURL) }),
+		column("transcript_url", proto.ColumnType_STRING, "URL of the call transcript (.txt or .json).", func(r R) any { return str(r.TranscriptURL) }),
+		column("participants", proto.ColumnType_JSON, "Participants of the call: role (AGENT or USER), spoke_first, name, phone_number.", func(r R) any { return rawJSON(r.Participants) }),
+		column("tool_calls", proto.ColumnType_JSON, "Tool calls the agent made during the call: name, start_offset_ms, description, parameters, output.", func(r R) any { return rawJSON(r.ToolCalls) }),
+		column("events", proto.ColumnType_JSON, "Events that occurred during the call: title, start_offset_ms, end_offset_ms, description, tags, metadata.", func(r R) any { return rawJSON(r.Events) }),
+		column("tags", proto.ColumnType_JSON, "Tags of the call, as a JSON array of strings.", func(r R) any { return rawJSON(r.Tags) }),
+		column("evaluations", proto.ColumnType_JSON, "Evaluations Bluejay ran on the call, as the API returns them (see bluejay_call_evaluation for one row per evaluation).", func(r R) any { return rawJSON(r.Evaluations) }),
+		column("annotations", proto.ColumnType_JSON, "Annotations of the call.", func(r R) any { return rawJSON(r.Annotations) }),
+		column("metadata", proto.ColumnType_JSON, "Additional metadata of the call.", func(r R) any { return rawJSON(r.Metadata) }),
+		column("custom_metrics", proto.ColumnType_JSON, "Custom metrics attached to the call itself (deprecated by Bluejay in favour of the evaluations' custom metrics).", func(r R) any { return rawJSON(r.CustomMetrics) }),
+		column("title", proto.ColumnType_STRING, "Title of the resource: the call id.", func(r R) any { return r.ID }),
+	}
+}
+
+// listCalls streams the calls the query's quals select, one row each.
+func listCalls(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
+	return nil, streamCalls(ctx, d, callTimeColumns, func(call *api.CallLog, t target) bool {
+		d.StreamListItem(ctx, newCallRow(ctx, call, t))
+		return d.RowsRemaining(ctx) > 0
+	})
+}
+
+// streamCalls is the list function shared by every call-log table: client, quals, paging.
+func streamCalls(ctx context.Context, d *plugin.QueryData, timeColumns []string, emit emitFunc) error {
+	c, err := connectionClient(ctx, d)
+	if err != nil {
+		return err
+	}
+	req, err := scanRequestFor(d, c.settings, time.Now(), timeColumns...)
+	if err != nil {
+		return err
+	}
+	return scanCalls(ctx, d, c, req, emit)
+}
+
+// getCall reads one call by id; a call that does not exist is no row.
+func getCall(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
+	call, err := getCallByID(ctx, d)
+	if err != nil || call == nil {
+		return nil, err
+	}
+	row := newCallRow(ctx, call, target{})
+	t, ok, err := getTarget(d, row)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return newCallRow(ctx, call, t), nil
+}
+
+// getTarget fills label and last for a call read by id when the query also filters on them:
+// Postgres checks those quals against the row, so the row carries the filter when the call
+// passes it, and is dropped when it does not (outside the window, or without the label among
+// its tags).
+func getTarget(d *plugin.QueryData, row *callRow) (target, bool, error) {
+	var t target
+	if lasts := qualStrings(d, colLast); len(lasts) == 1 {
+		if !api.IsWindow(lasts[0]) {
+			return t, false, fmt.Errorf("bluejay: last = %q is not a window the API accepts; use one of %s", lasts[0], windowList())
+		}
+		if !inWindow(row.CreatedAt, lasts[0], time.Now()) {
+			return t, false, nil
+		}
+		t.Last = lasts[0]
+	}
+	if labels := qualStrings(d, colLabel); len(labels) == 1 {
+		if !hasTag(row.Tags, labels[0]) {
+			return t, false, nil
+		}
+		t.Label = labels[0]
+	}
+	return t, true, nil
+}
+
+func inWindow(createdAt *time.Time, window string, now time.Time) bool {
+	for _, w := range windowSpans {
+		if w.name == window {
+			return createdAt != nil && !createdAt.Before(now.Add(-w.span))
+		}
+	}
+	return true // "all"
+}
+
+func hasTag(tags json.RawMessage, label string) bool {
+	var list []string
+	if json.Unmarshal(tags, &list) != nil {
+		return false
+	}
+	return slices.Contains(list, label)
+}
+
+func getCallByID(ctx context.Context, d *plugin.QueryData) (*api.CallLog, error) {
+	id := d.EqualsQualString("id")
+	if id == "" {
+		return nil, nil
+	}
+	c, err := connectionClient(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	call, err := c.api.GetCallLog(ctx, id)
+	if api.IsNotFound(err) {
+		return nil, nil
+	}
+	return call, err
+}
