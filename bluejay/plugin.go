@@ -35,7 +35,13 @@ func tableMap(ctx context.Context, d *plugin.TableMapData) (map[string]*plugin.T
 		return nil, err
 	}
 	return map[string]*plugin.Table{
-		"bluejay_call": tableBluejayCall(ctx),
+		"bluejay_agent":              tableBluejayAgent(ctx),
+		"bluejay_call":               tableBluejayCall(ctx),
+		"bluejay_call_custom_metric": tableBluejayCallCustomMetric(ctx),
+		"bluejay_call_evaluation":    tableBluejayCallEvaluation(ctx),
+		"bluejay_call_event":         tableBluejayCallEvent(ctx),
+		"bluejay_call_participant":   tableBluejayCallParticipant(ctx),
+		"bluejay_call_tool_call":     tableBluejayCallToolCall(ctx),
 	}, nil
 }
 

@@ -15,8 +15,8 @@ import (
 // rows.
 
 // emitFunc receives each call of a scan once, with the target it was read for; it returns false
-// when the query needs no more rows.
-type emitFunc func(call *api.CallLog, t target) bool
+// when the query needs no more rows, and an error when the call cannot become rows.
+type emitFunc func(call *api.CallLog, t target) (bool, error)
 
 // scanCalls reads every target of req and passes each call to emit.
 func scanCalls(ctx context.Context, d *plugin.QueryData, c *connClient, req scanRequest, emit emitFunc) error {
@@ -86,8 +86,8 @@ func (s *targetScan) run(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	s.firstCount = first.TotalCount
-	if !s.emitPage(first) {
-		return false, nil
+	if more, err := s.emitPage(first); !more {
+		return false, err
 	}
 	if err := s.readRest(ctx, 2, first.TotalPages); err != nil || s.stopped {
 		return !s.stopped, err
@@ -166,8 +166,8 @@ func (s *targetScan) readConcurrently(ctx context.Context, from, to int) (int, e
 		if r.page.TotalCount > s.firstCount {
 			s.arrived = true
 		}
-		if !s.emitPage(r.page) {
-			return maxTotal, nil
+		if more, err := s.emitPage(r.page); !more {
+			return maxTotal, err
 		}
 	}
 	return maxTotal, ctx.Err()
@@ -195,8 +195,8 @@ func (s *targetScan) readInOrder(ctx context.Context) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if !s.emitPage(page) {
-			return false, nil
+		if more, err := s.emitPage(page); !more {
+			return false, err
 		}
 		if len(page.CallLogs) < s.pageSize {
 			return true, nil
@@ -205,19 +205,23 @@ func (s *targetScan) readInOrder(ctx context.Context) (bool, error) {
 }
 
 // emitPage hands the page's unseen calls to the table; false means stop.
-func (s *targetScan) emitPage(page *api.CallLogsPage) bool {
+func (s *targetScan) emitPage(page *api.CallLogsPage) (bool, error) {
 	for i := range page.CallLogs {
 		call := &page.CallLogs[i]
 		if _, dup := s.seen[call.ID]; dup {
 			continue
 		}
 		s.seen[call.ID] = struct{}{}
-		if !s.emit(call, s.t) {
+		more, err := s.emit(call, s.t)
+		if err != nil {
+			return false, err
+		}
+		if !more {
 			s.stopped = true
-			return false
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }
 
 // fetch reads one page through the connection's memo. Only a real request waits for the list

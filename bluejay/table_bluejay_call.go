@@ -92,9 +92,9 @@ func callColumns() []*plugin.Column {
 
 // listCalls streams the calls the query's quals select, one row each.
 func listCalls(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
-	return nil, streamCalls(ctx, d, callTimeColumns, func(call *api.CallLog, t target) bool {
+	return nil, streamCalls(ctx, d, callTimeColumns, func(call *api.CallLog, t target) (bool, error) {
 		d.StreamListItem(ctx, newCallRow(ctx, call, t))
-		return d.RowsRemaining(ctx) > 0
+		return d.RowsRemaining(ctx) > 0, nil
 	})
 }
 
@@ -117,8 +117,7 @@ func getCall(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (a
 	if err != nil || call == nil {
 		return nil, err
 	}
-	row := newCallRow(ctx, call, target{})
-	t, ok, err := getTarget(d, row)
+	t, ok, err := getTarget(ctx, d, call)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -129,19 +128,20 @@ func getCall(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (a
 // Postgres checks those quals against the row, so the row carries the filter when the call
 // passes it, and is dropped when it does not (outside the window, or without the label among
 // its tags).
-func getTarget(d *plugin.QueryData, row *callRow) (target, bool, error) {
+func getTarget(ctx context.Context, d *plugin.QueryData, call *api.CallLog) (target, bool, error) {
 	var t target
 	if lasts := qualStrings(d, colLast); len(lasts) == 1 {
 		if !api.IsWindow(lasts[0]) {
 			return t, false, fmt.Errorf("bluejay: last = %q is not a window the API accepts; use one of %s", lasts[0], windowList())
 		}
-		if !inWindow(row.CreatedAt, lasts[0], time.Now()) {
+		createdAt := parseTimestamp(ctx, "created_at", call.ID, call.CreatedAt)
+		if !inWindow(createdAt, lasts[0], time.Now()) {
 			return t, false, nil
 		}
 		t.Last = lasts[0]
 	}
 	if labels := qualStrings(d, colLabel); len(labels) == 1 {
-		if !hasTag(row.Tags, labels[0]) {
+		if !hasTag(call.Tags, labels[0]) {
 			return t, false, nil
 		}
 		t.Label = labels[0]
@@ -167,7 +167,11 @@ func hasTag(tags json.RawMessage, label string) bool {
 }
 
 func getCallByID(ctx context.Context, d *plugin.QueryData) (*api.CallLog, error) {
-	id := d.EqualsQualString("id")
+	return fetchCall(ctx, d, d.EqualsQualString("id"))
+}
+
+// fetchCall reads one call by id through the connection's client; not found is nil.
+func fetchCall(ctx context.Context, d *plugin.QueryData, id string) (*api.CallLog, error) {
 	if id == "" {
 		return nil, nil
 	}
