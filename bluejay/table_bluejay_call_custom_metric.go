@@ -15,6 +15,7 @@ import (
 type customMetricRow struct {
 	callRef
 	EvaluationID string
+	Position     int
 	*api.CustomMetric
 }
 
@@ -43,7 +44,7 @@ func customMetricsOf(_ context.Context, call *api.CallLog, ref callRef) ([]any, 
 			return nil, err
 		}
 		for i := range metrics {
-			rows = append(rows, &customMetricRow{callRef: ref, EvaluationID: e.ID, CustomMetric: &metrics[i]})
+			rows = append(rows, &customMetricRow{callRef: ref, EvaluationID: e.ID, Position: i, CustomMetric: &metrics[i]})
 		}
 	}
 	return rows, nil
@@ -54,6 +55,7 @@ func customMetricColumns() []*plugin.Column {
 	cols := callRefColumns[R]()
 	return append(cols,
 		column("evaluation_id", proto.ColumnType_STRING, "ID of the evaluation the metric belongs to.", func(r R) any { return nonEmpty(r.EvaluationID) }),
+		column("position", proto.ColumnType_INT, "Position of the metric in the evaluation's list, from 0.", func(r R) any { return r.Position }),
 		column("name", proto.ColumnType_STRING, "Name of the custom metric.", func(r R) any { return r.Name }),
 		column("description", proto.ColumnType_STRING, "Description of the custom metric.", func(r R) any { return r.Description }),
 		column("response_type", proto.ColumnType_STRING, "Response type of the metric (for example boolean, number, enum or text).", func(r R) any { return r.ResponseType }),
