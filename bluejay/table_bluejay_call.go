@@ -9,6 +9,7 @@ import (
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/quals"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
 )
@@ -53,9 +54,16 @@ func tableBluejayCall(_ context.Context) *plugin.Table {
 			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"},
 		},
 		Get: &plugin.GetConfig{
-			Hydrate:    getCall,
-			KeyColumns: plugin.SingleColumn("id"),
-			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLog"},
+			Hydrate: getCall,
+			// last and label are optional Get key columns only so that getTarget sees them: for
+			// a Get the SDK keeps just the quals of the Get key columns, and without them
+			// `id = '...' and last = '7days'` (a join looking calls up by id) lost every row.
+			KeyColumns: plugin.KeyColumnSlice{
+				{Name: "id", Require: plugin.Required, Operators: []string{quals.QualOperatorEqual}},
+				{Name: colLast, Require: plugin.Optional, Operators: []string{quals.QualOperatorEqual}},
+				{Name: colLabel, Require: plugin.Optional, Operators: []string{quals.QualOperatorEqual}},
+			},
+			Tags: map[string]string{"service": "bluejay", "action": "RetrieveCallLog"},
 		},
 		Columns: callColumns(),
 	}
