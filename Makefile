@@ -31,3 +31,11 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 lint: fmt-check vet ## gofmt and go vet
+
+.PHONY: demo sql
+
+demo: ## Run sample queries on the fake API with SQLite (no account, no network)
+	$(GO) run ./cmd/bluejay-sql --demo
+
+sql: ## Build bin/bluejay-sql: SQL over the plugin's tables on embedded SQLite, no Steampipe
+	$(GO) build -o bin/bluejay-sql ./cmd/bluejay-sql

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/anywhere"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+)
+
+// scan is one running plugin Execute and the stream its rows arrive on.
+type scan struct {
+	stream *anywhere.LocalPluginStream
+	// cancel stops the plugin call (and its API requests) when the cursor is done with it.
+	cancel context.CancelFunc
+	// query is the context of the SQL query the scan belongs to.
+	query context.Context
+	done  bool
+}
+
+var callSeq atomic.Int64
+
+// callID is unique per Execute: the SDK keys its per-call state on it, and grpc.BuildCallId
+// (seconds plus a random number under 1000) can repeat within a busy second.
+func callID() string {
+	return fmt.Sprintf("sqlite-%d-%d", time.Now().UnixNano(), callSeq.Add(1))
+}
+
+// startScan runs the request on the plugin, in the plugin's own goroutine.
+func startScan(query context.Context, h *host, req *scanRequest) *scan {
+	ctx, cancel := context.WithCancel(query)
+	s := &scan{stream: anywhere.NewLocalPluginStream(ctx), cancel: cancel, query: query}
+	h.server.CallExecuteAsync(req.proto(h.connection, callID()), s.stream)
+	return s
+}
+
+// next returns the next row, nil at the end.
+func (s *scan) next() (*proto.Row, error) {
+	for !s.done {
+		resp, err := s.stream.Recv()
+		switch {
+		case err != nil:
+			s.done = true
+			return nil, s.failure(err)
+		case resp == nil:
+			s.done = true
+			return nil, s.finish()
+		case resp.Row != nil:
+			return resp.Row, nil
+		}
+	}
+	return nil, nil
+}
+
+// finish tells a clean end from a failed one. The stream cannot tell them apart by itself:
+//
+//   - the SDK's execute sends a nil "end" row for a local stream, then returns its error;
+//     CallExecuteAsync then calls stream.Error(err), or sends a second nil on success;
+//   - Recv reports a closed stream (after Error) as (nil, nil) too, keeping the error for the
+//     next call.
+//
+// So the first nil is never proof of success. The second Recv waits for CallExecuteAsync's
+// last word; the third, after cancelling the stream's context so it cannot block, returns the
+// error kept by Error, or the cancellation when there was none.
+func (s *scan) finish() error {
+	if _, err := s.stream.Recv(); err != nil {
+		return s.failure(err)
+	}
+	s.cancel()
+	_, err := s.stream.Recv()
+	if err == nil || (errors.Is(err, context.Canceled) && s.query.Err() == nil) {
+		return nil
+	}
+	return s.failure(err)
+}
+
+// failure reports a cancelled query as such, whatever the plugin made of it.
+func (s *scan) failure(err error) error {
+	if qerr := s.query.Err(); qerr != nil {
+		return qerr
+	}
+	return err
+}
+
+func (s *scan) close() {
+	s.cancel()
+	s.done = true
+}
