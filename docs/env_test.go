@@ -1,0 +1,121 @@
+package docs_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
+)
+
+// testEnv is shared by every test of the package: one fake API, the built plugin binary
+// connected to it (for the Postgres examples), and the SQLite engine connected to it.
+//
+// The fake's clock is now, frozen when the tests start: its sample data sits where it would
+// for a real account today, and every scan of the run sees the same calls, so the Postgres and
+// SQLite forms of an example can be compared.
+type testEnv struct {
+	now    time.Time
+	srv    *fakeapi.Server
+	plugin *harness.Plugin
+	schema map[string]*tableSchema
+
+	dbOnce sync.Once
+	db     *engine.DB
+	dbErr  error
+}
+
+const connection = "bluejay"
+
+var (
+	envOnce sync.Once
+	theEnv  *testEnv
+	envErr  error
+)
+
+func getEnv(t *testing.T) *testEnv {
+	t.Helper()
+	envOnce.Do(func() { theEnv, envErr = startEnv() })
+	if envErr != nil {
+		t.Fatal(envErr)
+	}
+	return theEnv
+}
+
+func startEnv() (*testEnv, error) {
+	now := time.Now().UTC()
+	e := &testEnv{now: now}
+	e.srv = fakeapi.NewServer(fakeapi.Options{Now: func() time.Time { return now }})
+	bin, err := harness.Build()
+	if err != nil {
+		return e, err
+	}
+	e.plugin, err = harness.Start(harness.Options{Binary: bin})
+	if err != nil {
+		return e, err
+	}
+	cfg := harness.Config(map[string]any{"api_key": fakeapi.DefaultAPIKey, "base_url": e.srv.URL})
+	if _, err := e.plugin.SetConnections(harness.Connection{Name: connection, Config: cfg}); err != nil {
+		return e, err
+	}
+	s, err := e.plugin.Schema(connection)
+	if err != nil {
+		return e, err
+	}
+	e.schema = map[string]*tableSchema{}
+	for name, ts := range s.GetSchema() {
+		e.schema[name] = schemaOf(ts)
+	}
+	return e, nil
+}
+
+func schemaOf(ts *proto.TableSchema) *tableSchema {
+	s := &tableSchema{Columns: map[string]string{}, Keys: map[string][]string{}}
+	for _, c := range ts.Columns {
+		s.Columns[c.Name] = c.Type.String()
+		s.Order = append(s.Order, c.Name)
+	}
+	for _, list := range [][]*proto.KeyColumn{ts.ListCallKeyColumnList, ts.GetCallKeyColumnList} {
+		for _, k := range list {
+			ops := k.Operators
+			if len(ops) == 0 {
+				ops = []string{"="}
+			}
+			s.Keys[k.Name] = append(s.Keys[k.Name], ops...)
+		}
+	}
+	return s
+}
+
+// sqlite opens the engine once, on the same fake API.
+func (e *testEnv) sqlite(t *testing.T) *engine.DB {
+	t.Helper()
+	e.dbOnce.Do(func() {
+		e.db, e.dbErr = engine.Open(context.Background(), engine.Config{HCL: engine.FakeHCL(e.srv, fakeapi.DefaultAPIKey)})
+	})
+	if e.dbErr != nil {
+		t.Fatalf("open the SQLite engine: %v", e.dbErr)
+	}
+	return e.db
+}
+
+func closeEnv() {
+	if theEnv == nil {
+		return
+	}
+	if theEnv.db != nil {
+		theEnv.db.Close()
+	}
+	if theEnv.plugin != nil {
+		theEnv.plugin.Close()
+	}
+	if theEnv.srv != nil {
+		theEnv.srv.Close()
+	}
+	stopPostgres()
+}
