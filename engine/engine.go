@@ -136,7 +136,7 @@ func (db *DB) Query(ctx context.Context, sql string, args ...any) (*Result, erro
 		db.queryCtx = context.Background()
 	}()
 	res := &Result{}
-	for rest := sql; strings.TrimSpace(rest) != ""; args = nil {
+	for rest := sql; strings.TrimSpace(rest) != ""; {
 		stmt, tail, err := db.conn.Prepare(rest)
 		if err != nil {
 			return nil, db.queryError(ctx, err)
@@ -145,10 +145,10 @@ func (db *DB) Query(ctx context.Context, sql string, args ...any) (*Result, erro
 		if stmt == nil {
 			continue // only a comment or a semicolon
 		}
-		res, err = db.run(stmt, args)
-		if err != nil {
+		if res, err = db.run(stmt, args); err != nil {
 			return nil, db.queryError(ctx, err)
 		}
+		args = nil // they were the first statement's
 	}
 	return res, nil
 }

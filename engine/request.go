@@ -31,6 +31,7 @@ type scanRequest struct {
 // NULL, an empty IN list, LIMIT 0): the plugin is then not called at all.
 func buildRequest(t *tableDef, p plan, args []sqlite3.Value) (req scanRequest, empty bool) {
 	req = scanRequest{Scan: Scan{Table: t.name, Limit: -1}, quals: map[string]*proto.Quals{}}
+	allSent := true
 	for _, q := range p.Quals {
 		col := t.columns[q.Column]
 		value, ok, none := qualArg(col.Type, args[q.Arg-1], q.In)
@@ -40,8 +41,10 @@ func buildRequest(t *tableDef, p plan, args []sqlite3.Value) (req scanRequest, e
 		if ok {
 			req.addQual(col.Name, q.Op, value)
 		}
+		allSent = allSent && ok
 	}
-	if p.Limit > 0 {
+	// A qual left to SQLite after all (a value of the wrong type) voids the limit rule.
+	if p.Limit > 0 && allSent {
 		req.Limit = limitArg(args, p)
 		if req.Limit == 0 {
 			return req, true

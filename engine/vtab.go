@@ -3,7 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
+	"hash/maphash"
 	"slices"
 
 	"github.com/ncruces/go-sqlite3"
@@ -95,22 +95,24 @@ func (c *cursor) Column(ctx sqlite3.Context, n int) error {
 // rows; the content gives one call the same rowid in both. The columns that echo the filter a
 // row was read with (label, last) differ between the two scans and are left out.
 func (c *cursor) RowID() (int64, error) {
-	h := fnv.New64a()
+	var buf []byte
 	opts := protobuf.MarshalOptions{Deterministic: true}
 	for _, col := range c.tab.def.columns {
 		v, ok := c.row[col.Name]
 		if !ok || slices.Contains(echoColumns, col.Name) {
 			continue
 		}
-		b, err := opts.Marshal(v)
-		if err != nil {
+		var err error
+		buf = append(buf, col.Name...)
+		if buf, err = opts.MarshalAppend(buf, v); err != nil {
 			return 0, err
 		}
-		h.Write([]byte(col.Name))
-		h.Write(b)
 	}
-	return int64(h.Sum64()), nil
+	return int64(maphash.Bytes(rowSeed, buf)), nil
 }
+
+// rowSeed makes rowids stable for the life of the process, which is all SQLite needs.
+var rowSeed = maphash.MakeSeed()
 
 // echoColumns are the plugin's columns that report the quals a row was read with rather than
 // data of the row.

@@ -101,8 +101,15 @@ func TestQueryErrorAndPipedPrompt(t *testing.T) {
 	defer srv.Close()
 	cfg := writeConfig(t, srv)
 
-	code, _, errOut := run(t, "", "--config", cfg, "select id from bluejay_call where last = 'yesterday'")
-	if code != exitQuery || !strings.Contains(errOut, `Error: bluejay_call: bluejay: last = "yesterday" is not a window`) {
+	code, _, errOut := run(t, "", "--config", cfg, "select id from bluejay_call where agent_id = '7' and last = '1day'")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// From the environment, with a key the API rejects.
+	t.Setenv("BLUEJAY_BASE_URL", srv.URL)
+	t.Setenv("BLUEJAY_API_KEY", "not-the-key")
+	code, _, errOut = run(t, "", "select id from bluejay_call where agent_id = '7' and last = '1day'")
+	if code != exitQuery || !strings.Contains(errOut, "Error: bluejay_call: bluejay:") || !strings.Contains(errOut, "api_key") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 
