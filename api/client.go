@@ -360,7 +360,6 @@ func (c *Client) requestFailure(ctx context.Context, endpoint string, err error)
 type retriesExhausted struct {
 	err      error
 	attempts int
-	resp     *http.Response
 }
 
 func (e *retriesExhausted) Error() string { return e.err.Error() }

@@ -159,7 +159,7 @@ func (p *Plugin) Execute(ctx context.Context, req *proto.ExecuteRequest, onRespo
 
 	for {
 		resp, err := stream.Recv()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			// The SDK closes the stream without a terminal message when the
 			// scan completes; errors arrive as the stream's final status.
 			return nil
