@@ -109,7 +109,7 @@ func closeEnv() {
 		return
 	}
 	if theEnv.db != nil {
-		theEnv.db.Close()
+		_ = theEnv.db.Close()
 	}
 	if theEnv.plugin != nil {
 		theEnv.plugin.Close()

@@ -121,7 +121,7 @@ func startPostgres() (*pgServer, error) {
 			return s, nil
 		} else if time.Now().After(deadline) {
 			log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-			return s, fmt.Errorf("postgres did not start in 30s: %v\n%s", err, log)
+			return s, fmt.Errorf("postgres did not start in 30s: %w\n%s", err, log)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
