@@ -34,11 +34,15 @@ const (
 	envBaseURL = "BLUEJAY_BASE_URL"
 )
 
+// DefaultMaxConcurrency is how many page requests one scan keeps in flight unless the
+// connection's max_concurrency says otherwise. It is exported for the benchmark command, which
+// computes the API's bound for a scan from it (see docs/performance.md).
+const DefaultMaxConcurrency = 8
+
 const (
-	defaultMaxConcurrency = 8
-	maxMaxConcurrency     = 50
-	defaultMaxRetries     = 5
-	maxMaxRetries         = 20
+	maxMaxConcurrency = 50
+	defaultMaxRetries = 5
+	maxMaxRetries     = 20
 )
 
 // settings is a connection's config resolved against the environment and the defaults, and
@@ -63,7 +67,7 @@ func resolveSettings(cfg bluejayConfig) (settings, error) {
 		APIKey:         strings.TrimSpace(firstSet(cfg.APIKey, os.Getenv(envAPIKey))),
 		BaseURL:        firstSet(cfg.BaseURL, os.Getenv(envBaseURL)),
 		Last:           firstSet(cfg.Last, api.DefaultWindow),
-		MaxConcurrency: defaultMaxConcurrency,
+		MaxConcurrency: DefaultMaxConcurrency,
 	}
 	if _, err := api.ParseBaseURL(s.BaseURL); err != nil {
 		return settings{}, fmt.Errorf("bluejay connection config: %w", err)

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
+)
+
+// boundSpec is what a scenario's bound is made of: rounds round trips of pages of pageSize
+// calls, and the decoding of pages such pages.
+type boundSpec struct {
+	pageSize, pages, concurrency, rounds int
+}
+
+// scanBound is the bound of one scan of pages pages with c in flight: page 1 alone (it tells
+// how many pages there are), then the rest c at a time.
+func scanBound(pageSize, pages, c int) boundSpec {
+	return boundSpec{pageSize: pageSize, pages: pages, concurrency: c, rounds: 1 + ceilDiv(pages-1, c)}
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// costs are the measured parts of every bound, per page size.
+type costs struct {
+	rtt    map[int]time.Duration // one page request: latency, server and transfer
+	decode map[int]time.Duration // the plugin's client turning one page into calls, one core
+}
+
+func (c costs) bound(b boundSpec) time.Duration {
+	return c.rtt[b.pageSize]*time.Duration(b.rounds) + c.decode[b.pageSize]*time.Duration(b.pages)
+}
+
+// decodeCallsPerSecond is how many calls one core decodes, from full pages.
+func (c costs) decodeCallsPerSecond() float64 {
+	return float64(api.MaxPageSize) / c.decode[api.MaxPageSize].Seconds()
+}
+
+// pageSizes are the sizes the scenarios request: full pages, the API's default, a LIMIT 10.
+var pageSizes = []int{api.MaxPageSize, api.DefaultPageSize, 10}
+
+// measureCosts probes the fake for each page size's round trip and times the plugin's client
+// decoding the page it got.
+func measureCosts(ctx context.Context, fx *fixture) (costs, error) {
+	c := costs{rtt: map[int]time.Duration{}, decode: map[int]time.Duration{}}
+	client := &http.Client{}
+	for _, size := range pageSizes {
+		rtt, body, err := probeRoundTrip(ctx, client, fx.srv.URL, size)
+		if err != nil {
+			return costs{}, err
+		}
+		dec, err := timeDecode(ctx, body, size)
+		if err != nil {
+			return costs{}, err
+		}
+		c.rtt[size], c.decode[size] = rtt, dec
+	}
+	return c, nil
+}
+
+// probeRoundTrip is the median of several sequential requests for one page on a kept-alive
+// connection, body read but not decoded.
+func probeRoundTrip(ctx context.Context, client *http.Client, base string, size int) (time.Duration, []byte, error) {
+	const probes = 9
+	var took []time.Duration
+	var body []byte
+	for i := range probes + 1 {
+		url := fmt.Sprintf("%s/v1/retrieve-call-logs/%s?last=all&page_size=%d&page=%d", base, agentFull, size, i+1)
+		start := time.Now()
+		b, err := getPage(ctx, client, url)
+		if err != nil {
+			return 0, nil, err
+		}
+		if i > 0 { // the first opens the connection
+			took = append(took, time.Since(start))
+		}
+		body = b
+	}
+	slices.Sort(took)
+	return took[len(took)/2], body, nil
+}
+
+func getPage(ctx context.Context, client *http.Client, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("X-API-Key", fakeapi.DefaultAPIKey)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: HTTP %d: %s", url, resp.StatusCode, b)
+	}
+	return b, err
+}
+
+// timeDecode is the CPU time the plugin's API client takes for ListCallLogs of body, served
+// from memory, with GOMAXPROCS 1: request building, reading and decoding, garbage collection
+// included, on one core. It counts the process's CPU time, not the wall clock, so that other
+// work on the machine does not pass for decoding; nothing else in this process runs meanwhile.
+func timeDecode(ctx context.Context, body []byte, size int) (time.Duration, error) {
+	client, err := api.New(api.Config{BaseURL: "http://127.0.0.1:1", APIKey: "bench", Transport: memoryTransport(body)})
+	if err != nil {
+		return 0, err
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	q := api.CallLogsQuery{AgentID: agentFull, Last: "all", Page: 1, PageSize: size}
+	const minTime = 300 * time.Millisecond
+	start, err := selfCPU()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for used := time.Duration(0); n < 5 || used < minTime; n++ {
+		page, err := client.ListCallLogs(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		if len(page.CallLogs) != size {
+			return 0, fmt.Errorf("decode probe: page of %d calls, want %d", len(page.CallLogs), size)
+		}
+		now, err := selfCPU()
+		if err != nil {
+			return 0, err
+		}
+		used = now - start
+	}
+	end, err := selfCPU()
+	return (end - start) / time.Duration(n), err
+}
+
+// memoryTransport answers every request with 200 and the same body.
+type memoryTransport []byte
+
+func (t memoryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{
+		StatusCode:    http.StatusOK,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(bytes.NewReader(t)),
+		ContentLength: int64(len(t)),
+		Request:       r,
+	}, nil
+}
