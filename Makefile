@@ -58,3 +58,10 @@ demo: ## Run sample queries on the fake API with SQLite (no account, no network)
 
 sql: ## Build bin/bluejay-sql: SQL over the plugin's tables on embedded SQLite, no Steampipe
 	$(GO) build -o bin/bluejay-sql ./cmd/bluejay-sql
+
+.PHONY: bench
+
+bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a request) and run the micro-benchmarks; see docs/performance.md
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./api
+	$(GO) test -run '^$$' -bench . -benchmem ./bluejay
+	$(GO) run ./cmd/bluejay-bench $(BENCH_FLAGS)
