@@ -170,9 +170,22 @@ func qualText(it *fromItem) string {
 	return strings.Join(sortedStrings(parts), " and ")
 }
 
+// Two ways to write a time bound in SQLite that run and return the wrong rows: a column
+// compared with datetime()'s text ("2026-11-23 12:00:00" sorts before every
+// "2026-11-23T..." of the column), and a function of the column, which the engine cannot push
+// down, so the plugin reads its default window.
+var (
+	datetimeBound  = regexp.MustCompile(`(?i)(created_at|start_time_utc)\s*[<>]=?\s*(datetime|date)\(`)
+	functionOfTime = regexp.MustCompile(`(?i)(datetime|date|julianday|strftime|unixepoch)\([^)]*?(created_at|start_time_utc)\s*\)\s*[<>]`)
+)
+
 // runSQLiteExample runs one SQLite example on the engine and returns its row count.
 func runSQLiteExample(t *testing.T, env *testEnv, ex example) int {
 	t.Helper()
+	if datetimeBound.MatchString(ex.sql) || functionOfTime.MatchString(ex.sql) {
+		t.Errorf("%s: write a time bound as `created_at > strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-2 days')`: "+
+			"against datetime() text it keeps the whole boundary day, and a function of the column is not pushed down", ex)
+	}
 	db := env.sqlite(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -271,4 +284,18 @@ func formatTable(res *engine.Result) string {
 	}
 	rule()
 	return b.String()
+}
+
+func TestSQLiteTimeBoundGuard(t *testing.T) {
+	for sql, bad := range map[string]bool{
+		"select 1 from bluejay_call where created_at > datetime('now', '-2 days')":                       true,
+		"select 1 from bluejay_call where datetime(created_at) > datetime('now', '-2 days')":             true,
+		"select 1 from bluejay_call_event where call_created_at >= date('now', '-1 day')":                true,
+		"select 1 from bluejay_call where created_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 days')": false,
+		"select date(created_at) as day from bluejay_call group by day":                                  false,
+	} {
+		if got := datetimeBound.MatchString(sql) || functionOfTime.MatchString(sql); got != bad {
+			t.Errorf("%s: flagged %v, want %v", sql, got, bad)
+		}
+	}
 }
