@@ -277,7 +277,7 @@ func (c *Client) get(ctx context.Context, endpoint string, segments []string, qu
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := decodeJSON(body, out); err != nil {
 		return &DecodeError{Endpoint: endpoint, Err: err}
 	}
 	return nil

@@ -42,23 +42,31 @@ func benchPageBody(b *testing.B) []byte {
 }
 
 // BenchmarkDecodePage is the JSON decoding of one page into the client's wire type and its
-// checks, the part of ListCallLogs that grows with the page.
+// checks, the part of ListCallLogs that grows with the page: with the client's decoder
+// (decodeJSON), and with encoding/json for comparison.
 func BenchmarkDecodePage(b *testing.B) {
-	body := benchPageBody(b)
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	cpu := processCPU(b)
-	for b.Loop() {
-		var w wirePage
-		if err := json.Unmarshal(body, &w); err != nil {
-			b.Fatal(err)
-		}
-		page, err := w.page("bench")
-		if err != nil || len(page.CallLogs) != benchPageSize {
-			b.Fatalf("page of %d calls, err %v", len(page.CallLogs), err)
-		}
+	for _, dec := range []struct {
+		name   string
+		decode func([]byte, any) error
+	}{{"client", decodeJSON}, {"encoding_json", json.Unmarshal}} {
+		b.Run(dec.name, func(b *testing.B) {
+			body := benchPageBody(b)
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			cpu := processCPU(b)
+			for b.Loop() {
+				var w wirePage
+				if err := dec.decode(body, &w); err != nil {
+					b.Fatal(err)
+				}
+				page, err := w.page("bench")
+				if err != nil || len(page.CallLogs) != benchPageSize {
+					b.Fatalf("page of %d calls, err %v", len(page.CallLogs), err)
+				}
+			}
+			reportCallsPerSecond(b, processCPU(b)-cpu)
+		})
 	}
-	reportCallsPerSecond(b, processCPU(b)-cpu)
 }
 
 // BenchmarkListCallLogsPage is one ListCallLogs call end to end through the retrying HTTP
