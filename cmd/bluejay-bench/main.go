@@ -128,7 +128,7 @@ func run(ctx context.Context, o options) int {
 	}
 	printResults(results, scenarios(o, fx), costs)
 	fmt.Printf("\nload average after: %s\n\n", loadAverage())
-	failed := printChecks(checks(o, results, costs))
+	failed := printChecks(checks(o, scenarios(o, fx), results, costs))
 	if failed && o.check {
 		return 1
 	}
