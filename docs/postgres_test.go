@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,7 +113,16 @@ func startPostgres() (*pgServer, error) {
 	s.cmd = s.command("postgres", "-D", data, "-k", dir, "-c", "listen_addresses=", "-p", "5432",
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "TimeZone=UTC")
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	if err := s.cmd.Start(); err != nil {
+	stopWithParent(s.cmd.SysProcAttr)
+	// Linux sends the parent-death signal when the thread that started the server exits, and
+	// Go may end a thread; start it from a thread that lives as long as the test process.
+	started := make(chan error)
+	go func() {
+		runtime.LockOSThread()
+		started <- s.cmd.Start()
+		select {}
+	}()
+	if err := <-started; err != nil {
 		return s, fmt.Errorf("start postgres: %w", err)
 	}
 	deadline := time.Now().Add(30 * time.Second)
