@@ -313,3 +313,55 @@ func TestIndexFollowsTheHubForm(t *testing.T) {
 		t.Error("docs/index.md: the Configuration block is not config/bluejay.spc as it is; copy it again")
 	}
 }
+
+var (
+	mdLink    = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	slugStrip = regexp.MustCompile(`[^\p{L}\p{N} _-]`)
+)
+
+// slug is GitHub's anchor for a heading.
+func slug(heading string) string {
+	h := strings.ToLower(strings.TrimSpace(strings.TrimLeft(heading, "#")))
+	return strings.ReplaceAll(slugStrip.ReplaceAllString(h, ""), " ", "-")
+}
+
+// TestLinksResolve checks that every relative link of the docs names a file (or folder) that
+// exists, and a heading of it when it has an anchor.
+func TestLinksResolve(t *testing.T) {
+	files := map[string]*docFile{}
+	for _, f := range readDocs(t) {
+		files[f.path] = f
+	}
+	for _, f := range files {
+		for _, m := range mdLink.FindAllStringSubmatch(f.text, -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			path, anchor, _ := strings.Cut(target, "#")
+			dest := f.path
+			if path != "" {
+				dest = filepath.ToSlash(filepath.Join(filepath.Dir(f.path), path))
+				if _, err := os.Stat(filepath.Join("..", dest)); err != nil {
+					t.Errorf("%s: link %s: no %s", f.path, target, dest)
+					continue
+				}
+			}
+			if anchor == "" {
+				continue
+			}
+			df := files[dest]
+			if df == nil {
+				t.Errorf("%s: link %s: anchor into a file the test does not read", f.path, target)
+				continue
+			}
+			found := false
+			for _, h := range df.headings {
+				found = found || slug(h) == anchor
+			}
+			if !found {
+				t.Errorf("%s: link %s: %s has no heading #%s", f.path, target, dest, anchor)
+			}
+		}
+	}
+}
