@@ -65,7 +65,7 @@ func parseFlags() options {
 	flag.IntVar(&o.calls, "calls", 10_000, "calls of the full-scan scenarios")
 	flag.IntVar(&o.bigCalls, "big-calls", 100_000, "calls of the large scan (peak RSS growth)")
 	flag.IntVar(&o.agents, "agents", 20, "agents named in the agent_id in (...) scenario; they share -calls")
-	flag.IntVar(&o.runs, "runs", 3, "runs of each plugin scenario, each in a fresh plugin process; the median is reported")
+	flag.IntVar(&o.runs, "runs", 5, "runs of each plugin scenario, each in a fresh plugin process; the median is reported")
 	flag.IntVar(&o.maxConcurrency, "max-concurrency", 0, "max_concurrency for the default scenarios (0: the plugin's default)")
 	flag.StringVar(&only, "only", "", "comma-separated scenarios to run (default all): "+strings.Join(scenarioNames(), ","))
 	flag.BoolVar(&o.check, "check", true, "exit 1 when a target does not hold")
