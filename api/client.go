@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,6 +65,7 @@ type Client struct {
 	apiKey       string
 	userAgent    string
 	maxRetryTime time.Duration
+	timeout      time.Duration
 	http         *retryablehttp.Client
 }
 
@@ -73,7 +76,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	cfg = withDefaults(cfg)
-	c := &Client{base: base, apiKey: cfg.APIKey, userAgent: cfg.UserAgent, maxRetryTime: cfg.MaxRetryTime}
+	c := &Client{base: base, apiKey: cfg.APIKey, userAgent: cfg.UserAgent, maxRetryTime: cfg.MaxRetryTime, timeout: cfg.Timeout}
 	c.http = &retryablehttp.Client{
 		HTTPClient:   c.newHTTPClient(cfg),
 		Logger:       loggerOrNil(cfg.Logger),
@@ -225,6 +228,11 @@ func (w *wirePage) page(endpoint string) (*CallLogsPage, error) {
 			return nil, &DecodeError{Endpoint: endpoint, Err: fmt.Errorf("required field %q is missing", name)}
 		}
 	}
+	// call_logs may be left out of an empty page, but not out of one whose total_count says it
+	// holds calls: reading that as "no calls" would end a scan early without a word.
+	if w.CallLogs == nil && *w.TotalCount > max(*w.Page-1, 0)*max(*w.PageSize, 0) {
+		return nil, &DecodeError{Endpoint: endpoint, Err: fmt.Errorf("call_logs is missing or null, but total_count %d says page %d holds calls", *w.TotalCount, *w.Page)}
+	}
 	for i := range w.CallLogs {
 		if err := w.CallLogs[i].validate(); err != nil {
 			return nil, &DecodeError{Endpoint: endpoint, Err: fmt.Errorf("call_logs[%d]: %w", i, err)}
@@ -273,20 +281,13 @@ func (c *Client) ListAgents(ctx context.Context) ([]Agent, error) {
 // get sends one GET (with retries) and decodes a 2xx JSON body into out. Path segments are
 // escaped one by one, so an id holding '/', '?', '#' or '..' stays one segment.
 func (c *Client) get(ctx context.Context, endpoint string, segments []string, query url.Values, out any) error {
-	body, err := c.do(ctx, endpoint, c.urlFor(segments, query))
-	if err != nil {
-		return err
-	}
-	if err := decodeJSON(body, out); err != nil {
-		return &DecodeError{Endpoint: endpoint, Err: err}
-	}
-	return nil
+	return c.do(ctx, endpoint, c.urlFor(segments, query), out)
 }
 
 func (c *Client) urlFor(segments []string, query url.Values) string {
 	escaped := make([]string, len(segments))
 	for i, s := range segments {
-		escaped[i] = url.PathEscape(s)
+		escaped[i] = escapeSegment(s)
 	}
 	u := *c.base
 	u.RawPath = c.base.EscapedPath() + "/" + strings.Join(escaped, "/")
@@ -295,38 +296,82 @@ func (c *Client) urlFor(segments []string, query url.Values) string {
 	return u.String()
 }
 
-// do runs one request with its retries, bounded in count by RetryMax and in time by
-// maxRetryTime, and returns the body of a 2xx response or a typed error.
-func (c *Client) do(ctx context.Context, endpoint, rawURL string) ([]byte, error) {
+// escapeSegment escapes one path segment. url.PathEscape leaves "." and ".." as they are, and
+// a server or proxy resolves those against the path (/v1/retrieve-call-logs/.. is /v1/), so they
+// are escaped as well.
+func escapeSegment(s string) string {
+	if s == "." || s == ".." {
+		return strings.Repeat("%2E", len(s))
+	}
+	return url.PathEscape(s)
+}
+
+// do runs one GET with its retries, bounded in count by RetryMax and in time by maxRetryTime,
+// and decodes a 2xx JSON body into out; any other outcome is a typed error.
+func (c *Client) do(ctx context.Context, endpoint, rawURL string, out any) error {
 	callCtx, cancel := context.WithTimeout(ctx, c.maxRetryTime)
 	defer cancel()
 	req, err := retryablehttp.NewRequestWithContext(callCtx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, &RequestError{Endpoint: endpoint, Err: err}
+		return &RequestError{Endpoint: endpoint, Err: err}
 	}
 	req.Header.Set("X-API-Key", c.apiKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	var body []byte
-	// Reading the body inside the retry loop makes a connection reset mid-body a retried
-	// failure, like any other network error, instead of a broken page.
+	var decodeErr error
+	// Reading and decoding the body inside the retry loop makes a connection reset mid-body, or
+	// a body cut short on the way, a retried failure like any other network error.
 	req.SetResponseHandler(func(resp *http.Response) error {
 		var readErr error
-		body, readErr = readBody(resp)
-		return readErr
+		if body, readErr = readBody(resp); readErr != nil {
+			return readErr
+		}
+		if !isSuccess(resp.StatusCode) {
+			return nil
+		}
+		decodeErr = decodeJSON(body, out)
+		var syntax *json.SyntaxError
+		if errors.As(decodeErr, &syntax) {
+			return &malformedBody{err: decodeErr}
+		}
+		return nil
 	})
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.requestFailure(ctx, endpoint, err)
+		return c.requestFailure(ctx, callCtx, endpoint, err)
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return body, nil
+	if isSuccess(resp.StatusCode) {
+		if decodeErr != nil {
+			return &DecodeError{Endpoint: endpoint, Err: decodeErr}
+		}
+		return nil
 	}
 	if body == nil { // a retried status: the handler did not run for it
 		body, _ = readBody(resp)
 	}
-	return nil, statusError(endpoint, resp, body)
+	return statusError(endpoint, resp, c.redact(body))
 }
+
+// redact blanks the key out of an error body: a proxy or a debug error page may echo the
+// request's headers, and the body's text ends up in the error the user sees.
+func (c *Client) redact(body []byte) []byte {
+	if c.apiKey == "" {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte(c.apiKey), []byte("[redacted]"))
+}
+
+func isSuccess(status int) bool { return status >= 200 && status < 300 }
+
+// malformedBody is a 2xx body that is not JSON at all: cut short by a proxy or a dropped
+// connection, most likely, so it is retried. A body that is JSON but not the schema's is not.
+type malformedBody struct{ err error }
+
+func (e *malformedBody) Error() string {
+	return "the response body is not valid JSON: " + e.err.Error()
+}
+func (e *malformedBody) Unwrap() error { return e.err }
 
 func readBody(resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
@@ -366,19 +411,67 @@ func readAll(r io.Reader, size int64) ([]byte, error) {
 }
 
 // requestFailure tells a query the caller cancelled (returned as the context's error, so the SDK
-// sees a cancellation) from retries that ran out of count or time.
-func (c *Client) requestFailure(ctx context.Context, endpoint string, err error) error {
+// sees a cancellation) from retries that ran out of time (callCtx, bounded by max_retry_time) or
+// of count, and says what the last attempt met.
+func (c *Client) requestFailure(ctx, callCtx context.Context, endpoint string, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	attempts, last := 1, err
 	var exhausted *retriesExhausted
 	if errors.As(err, &exhausted) {
-		if errors.Is(exhausted.err, context.DeadlineExceeded) {
-			return &RequestError{Endpoint: endpoint, Err: fmt.Errorf("gave up after %d attempts: retries took longer than max_retry_time (%s)", exhausted.attempts, c.maxRetryTime)}
-		}
-		return &RequestError{Endpoint: endpoint, Err: fmt.Errorf("gave up after %d attempts: %w", exhausted.attempts, exhausted.err)}
+		attempts, last = exhausted.attempts, exhausted.err
 	}
-	return &RequestError{Endpoint: endpoint, Err: err}
+	if callCtx.Err() != nil {
+		return &RequestError{Endpoint: endpoint, Err: fmt.Errorf("gave up after %s: retries took longer than max_retry_time (%s)", plural(attempts, "attempt"), c.maxRetryTime)}
+	}
+	var malformed *malformedBody
+	if errors.As(last, &malformed) {
+		return &DecodeError{Endpoint: endpoint, Err: fmt.Errorf("%w (%s)", malformed, plural(attempts, "attempt"))}
+	}
+	var tooLong *retryAfterTooLong
+	if errors.As(last, &tooLong) {
+		return &StatusError{Endpoint: endpoint, StatusCode: tooLong.status, Attempts: attempts,
+			Body: fmt.Sprintf("the API asked to retry after %s, more than max_retry_time (%s) allows", tooLong.wait, c.maxRetryTime)}
+	}
+	last = explain(last, c.timeout)
+	if errors.Is(last, context.DeadlineExceeded) || errors.Is(last, context.Canceled) {
+		// The SDK replaces the message of any error that wraps these with "exceeded allowed
+		// timeout" or "operation cancelled"; only a real cancellation (above) should read so.
+		last = errors.New(last.Error())
+	}
+	if attempts > 1 {
+		return &RequestError{Endpoint: endpoint, Err: fmt.Errorf("gave up after %s: %w", plural(attempts, "attempt"), last)}
+	}
+	return &RequestError{Endpoint: endpoint, Err: last}
+}
+
+// explain adds what to do to the failures a user can fix: a certificate this machine does not
+// trust, and attempts cut off by request_timeout.
+func explain(err error, timeout time.Duration) error {
+	var certInvalid x509.CertificateInvalidError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknownAuthority), errors.As(err, &certInvalid), errors.As(err, &hostname):
+		return fmt.Errorf("%w; the server's TLS certificate is not trusted by this machine: check base_url, or add the issuing CA to the system's trust store (verification is never turned off)", err)
+	case isTimeout(err):
+		return fmt.Errorf("%w; each attempt may take up to request_timeout (%s): raise it if the API is slow", err, timeout)
+	}
+	return err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 type retriesExhausted struct {
@@ -462,10 +555,23 @@ func (d errorDetail) summary(body []byte) string {
 		return d.message
 	}
 	s := strings.TrimSpace(string(bytes.ToValidUTF8(body, nil)))
+	if title, ok := htmlTitle(s); ok {
+		return title // a proxy's error page: its title says it all
+	}
 	if len(s) > 200 {
 		s = s[:200] + "..."
 	}
 	return s
+}
+
+func htmlTitle(s string) (string, bool) {
+	_, rest, ok := strings.Cut(s, "<title>")
+	if !ok {
+		return "", false
+	}
+	title, _, ok := strings.Cut(rest, "</title>")
+	title = strings.TrimSpace(title)
+	return title, ok && title != "" && len(title) <= 200
 }
 
 // checkRetry retries what can succeed later: network failures, 429 and 5xx (except 501), as
@@ -478,10 +584,20 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	}
 	if wait, ok := retryAfter(resp); ok {
 		if deadline, has := ctx.Deadline(); has && time.Until(deadline) < wait {
-			return false, fmt.Errorf("HTTP %d asked to retry after %s, beyond max_retry_time", resp.StatusCode, wait)
+			return false, &retryAfterTooLong{status: resp.StatusCode, wait: wait}
 		}
 	}
 	return retry, policyErr
+}
+
+// retryAfterTooLong ends a call whose Retry-After asks for more time than the call has left.
+type retryAfterTooLong struct {
+	status int
+	wait   time.Duration
+}
+
+func (e *retryAfterTooLong) Error() string {
+	return fmt.Sprintf("HTTP %d asked to retry after %s", e.status, e.wait)
 }
 
 // backoff honours Retry-After on 429 and 503, and otherwise waits exponentially with full

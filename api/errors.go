@@ -1,8 +1,10 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -111,7 +113,39 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("bluejay: %s: the response does not match the API's schema: %v", e.Endpoint, e.Err)
+	return fmt.Sprintf("bluejay: %s: the response does not match the API's schema: %s", e.Endpoint, describeDecode(e.Err))
+}
+
+// describeDecode names a mistyped field as the schema does (call_logs.duration_ms, a number)
+// rather than as Go does (CallLog.call_logs.duration_ms of type int64).
+func describeDecode(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		return err.Error()
+	}
+	field := typeErr.Field
+	if field == "" {
+		field = "the body"
+	}
+	return fmt.Sprintf("field %s is a JSON %s where the schema has %s", field, typeErr.Value, jsonKind(typeErr.Type))
+}
+
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint,
+		reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
