@@ -80,23 +80,25 @@ type rowsOfCall func(ctx context.Context, call *api.CallLog, ref callRef) ([]any
 // listCallChildren is the list function of every child table.
 func listCallChildren(rows rowsOfCall) plugin.HydrateFunc {
 	return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
-		emit := func(call *api.CallLog, t target) (bool, error) {
-			items, err := rows(ctx, call, newCallRef(ctx, call, t))
-			if err != nil {
-				return false, err
-			}
-			for _, item := range items {
-				d.StreamListItem(ctx, item)
-				if d.RowsRemaining(ctx) <= 0 {
-					return false, nil
+		return nil, guardList(ctx, d, func(ctx context.Context) error {
+			emit := func(call *api.CallLog, t target) (bool, error) {
+				items, err := rows(ctx, call, newCallRef(ctx, call, t))
+				if err != nil {
+					return false, err
 				}
+				for _, item := range items {
+					d.StreamListItem(ctx, item)
+					if d.RowsRemaining(ctx) <= 0 {
+						return false, nil
+					}
+				}
+				return true, nil
 			}
-			return true, nil
-		}
-		if ids := qualStrings(d, colCallID); len(ids) > 0 {
-			return nil, emitCallsByID(ctx, d, ids, emit)
-		}
-		return nil, streamCalls(ctx, d, childTimeColumns, emit)
+			if ids := qualStrings(d, colCallID); len(ids) > 0 {
+				return emitCallsByID(ctx, d, ids, emit)
+			}
+			return streamCalls(ctx, d, childTimeColumns, emit)
+		})
 	}
 }
 

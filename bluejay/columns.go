@@ -20,9 +20,12 @@ func column[R any](name string, typ proto.ColumnType, description string, get fu
 		Name:        name,
 		Type:        typ,
 		Description: description,
-		Transform: transform.From(func(_ context.Context, td *transform.TransformData) (any, error) {
+		Transform: transform.From(func(ctx context.Context, td *transform.TransformData) (any, error) {
 			row, ok := td.HydrateItem.(R)
 			if !ok {
+				if p, isProbe := td.HydrateItem.(*drainProbe); isProbe {
+					return nil, p.hold(ctx) // a failing scan's last item: see failure.go
+				}
 				return nil, nil
 			}
 			return get(row), nil

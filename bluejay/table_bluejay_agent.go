@@ -31,17 +31,22 @@ func tableBluejayAgent(_ context.Context) *plugin.Table {
 	}
 }
 
-// listAgents reads every agent (the API has no per-agent endpoint) and keeps those an id qual
-// names.
+// listAgents is bluejay_agent's list function.
 func listAgents(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
+	return nil, guardList(ctx, d, func(ctx context.Context) error { return streamAgents(ctx, d) })
+}
+
+// streamAgents reads every agent (the API has no per-agent endpoint) and streams those an id
+// qual names.
+func streamAgents(ctx context.Context, d *plugin.QueryData) error {
 	c, err := connectionClient(ctx, d)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	d.WaitForListRateLimit(ctx)
 	agents, err := c.api.ListAgents(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	wanted := qualStrings(d, "id")
 	for i := range agents {
@@ -54,7 +59,7 @@ func listAgents(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData)
 			break
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 func containsString(list []string, s string) bool {

@@ -3,6 +3,7 @@ package bluejay
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -100,9 +101,11 @@ func callColumns() []*plugin.Column {
 
 // listCalls streams the calls the query's quals select, one row each.
 func listCalls(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
-	return nil, streamCalls(ctx, d, callTimeColumns, func(call *api.CallLog, t target) (bool, error) {
-		d.StreamListItem(ctx, newCallRow(ctx, call, t))
-		return d.RowsRemaining(ctx) > 0, nil
+	return nil, guardList(ctx, d, func(ctx context.Context) error {
+		return streamCalls(ctx, d, callTimeColumns, func(call *api.CallLog, t target) (bool, error) {
+			d.StreamListItem(ctx, newCallRow(ctx, call, t))
+			return d.RowsRemaining(ctx) > 0, nil
+		})
 	})
 }
 
@@ -121,15 +124,17 @@ func streamCalls(ctx context.Context, d *plugin.QueryData, timeColumns []string,
 
 // getCall reads one call by id; a call that does not exist is no row.
 func getCall(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
-	call, err := getCallByID(ctx, d)
-	if err != nil || call == nil {
-		return nil, err
-	}
-	t, ok, err := getTarget(ctx, d, call)
-	if err != nil || !ok {
-		return nil, err
-	}
-	return newCallRow(ctx, call, t), nil
+	return guardGet(ctx, func(ctx context.Context) (any, error) {
+		call, err := getCallByID(ctx, d)
+		if err != nil || call == nil {
+			return nil, err
+		}
+		t, ok, err := getTarget(ctx, d, call)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return newCallRow(ctx, call, t), nil
+	})
 }
 
 // getTarget fills label and last for a call read by id when the query also filters on them:
@@ -181,7 +186,8 @@ func getCallByID(ctx context.Context, d *plugin.QueryData) (*api.CallLog, error)
 // fetchCall reads one call by id through the connection's client; not found is nil.
 func fetchCall(ctx context.Context, d *plugin.QueryData, id string) (*api.CallLog, error) {
 	if id == "" {
-		return nil, nil
+		// No call has an empty id, and asking for one would read another route.
+		return nil, errors.New("bluejay: a call id of '' matches no call; give an id such as those in bluejay_call.id")
 	}
 	c, err := connectionClient(ctx, d)
 	if err != nil {
