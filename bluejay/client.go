@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 
@@ -32,6 +34,10 @@ func connectionClient(ctx context.Context, d *plugin.QueryData) (*connClient, er
 	name := connectionName(d)
 	if err := s.requireAPIKey(name); err != nil {
 		return nil, err
+	}
+	if strings.ContainsFunc(s.APIKey, unicode.IsControl) {
+		// It cannot go in a header; say so without repeating it.
+		return nil, fmt.Errorf("bluejay: connection %q: api_key contains a control character (a line break or a tab, often pasted with it); set the key again without it", name)
 	}
 	if cached, ok := clients.Load(name); ok && sameSettings(cached.(*connClient).settings, s) {
 		return cached.(*connClient), nil

@@ -62,6 +62,12 @@ func scanRequestFor(d *plugin.QueryData, s settings, now time.Time, timeColumns 
 		Labels:   qualStrings(d, colLabel),
 		Limit:    limitOf(d),
 	}
+	if err := checkNotEmpty(colAgentID, r.AgentIDs, "give an agent id such as '42' (see bluejay_agent)"); err != nil {
+		return scanRequest{}, err
+	}
+	if err := checkNotEmpty(colLabel, r.Labels, "give a label such as 'production', or leave label out to read every label"); err != nil {
+		return scanRequest{}, err
+	}
 	if len(r.Labels) == 0 {
 		r.Labels = []string{""}
 	}
@@ -72,6 +78,18 @@ func scanRequestFor(d *plugin.QueryData, s settings, now time.Time, timeColumns 
 	r.Last = last
 	r.PageSize = pageSizeFor(r.Limit)
 	return r, nil
+}
+
+// checkNotEmpty rejects an empty agent_id or label: no call has one, and sending it would read
+// another route (an empty path segment) or no filter at all, so the query would come back empty
+// or wrong without a word.
+func checkNotEmpty(column string, values []string, fix string) error {
+	for _, v := range values {
+		if v == "" {
+			return fmt.Errorf("bluejay: %s = '' matches no call; %s", column, fix)
+		}
+	}
+	return nil
 }
 
 // windowFor picks the `last` window: the query's own, or the narrowest that still covers a
@@ -110,10 +128,12 @@ var windowSpans = []struct {
 const windowSlack = 5 * time.Minute
 
 // windowCovering returns the narrowest window whose start is at or before from, with slack.
+// The slack is taken off the span rather than added to now - from, which saturates for a bound
+// centuries back (created_at > '0001-01-01') and would wrap round to the narrowest window.
 func windowCovering(now, from time.Time) string {
-	need := now.Sub(from) + windowSlack
+	ago := now.Sub(from)
 	for _, w := range windowSpans {
-		if need <= w.span {
+		if ago <= w.span-windowSlack {
 			return w.name
 		}
 	}

@@ -73,7 +73,7 @@ type targetScan struct {
 	// from one page to the next and would otherwise be read twice.
 	seen map[string]struct{}
 	// firstCount is page 1's total_count; a later page that reports more means calls arrived
-	// during the scan.
+	// during the scan. So does a call read twice: the calls before it moved it to a later page.
 	firstCount int
 	arrived    bool
 	stopped    bool
@@ -89,7 +89,7 @@ func (s *targetScan) run(ctx context.Context) (bool, error) {
 	if more, err := s.emitPage(first); !more {
 		return false, err
 	}
-	if err := s.readRest(ctx, 2, first.TotalPages); err != nil || s.stopped {
+	if err := s.readRest(ctx, 2, s.pageCount(first)); err != nil || s.stopped {
 		return !s.stopped, err
 	}
 	if s.arrived {
@@ -162,7 +162,7 @@ func (s *targetScan) readConcurrently(ctx context.Context, from, to int) (int, e
 		if r.err != nil {
 			return 0, r.err
 		}
-		maxTotal = max(maxTotal, r.page.TotalPages)
+		maxTotal = max(maxTotal, s.pageCount(r.page))
 		if r.page.TotalCount > s.firstCount {
 			s.arrived = true
 		}
@@ -187,6 +187,22 @@ func (s *targetScan) worker(ctx context.Context, pages <-chan int, results chan<
 	}
 }
 
+// pageCount is how many pages a page says the target has. total_pages is checked against
+// total_count, so that a stale or wrong total_pages cannot end a scan before its last call.
+func (s *targetScan) pageCount(p *api.CallLogsPage) int {
+	size := s.sizeOf(p)
+	return max(p.TotalPages, (p.TotalCount+size-1)/size)
+}
+
+// sizeOf is the page size the API applied: the one it echoes, which is the one asked for unless
+// the API caps it lower.
+func (s *targetScan) sizeOf(p *api.CallLogsPage) int {
+	if p.PageSize > 0 {
+		return p.PageSize
+	}
+	return s.pageSize
+}
+
 // readInOrder reads the target again page by page, bypassing the memo, until a short page,
 // emitting only calls not seen yet.
 func (s *targetScan) readInOrder(ctx context.Context) (bool, error) {
@@ -198,7 +214,7 @@ func (s *targetScan) readInOrder(ctx context.Context) (bool, error) {
 		if more, err := s.emitPage(page); !more {
 			return false, err
 		}
-		if len(page.CallLogs) < s.pageSize {
+		if len(page.CallLogs) < s.sizeOf(page) {
 			return true, nil
 		}
 	}
@@ -209,6 +225,7 @@ func (s *targetScan) emitPage(page *api.CallLogsPage) (bool, error) {
 	for i := range page.CallLogs {
 		call := &page.CallLogs[i]
 		if _, dup := s.seen[call.ID]; dup {
+			s.arrived = true
 			continue
 		}
 		s.seen[call.ID] = struct{}{}
