@@ -65,3 +65,16 @@ bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a re
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./api
 	$(GO) test -run '^$$' -bench . -benchmem ./bluejay
 	$(GO) run ./cmd/bluejay-bench $(BENCH_FLAGS)
+
+.PHONY: fuzz
+
+# Each fuzz target, as package:target. Their seeds (f.Add and testdata/fuzz) also run in `make test`.
+FUZZ_TARGETS := api:FuzzPageDecode api:FuzzListCallLogsBody api:FuzzParseTime api:FuzzFlexibleID \
+	bluejay:FuzzWindowCovering bluejay:FuzzPageSizeFor bluejay:FuzzQualValueStrings bluejay:FuzzResolveSettings
+FUZZTIME ?= 10s
+
+fuzz: ## Fuzz the response decoding and the qual/config mapping, FUZZTIME (10s) per target
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $$t for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; \
+	done
