@@ -169,6 +169,21 @@ func TestBodyThatDoesNotMatchTheSchema(t *testing.T) {
 	if evs := e.mustQuery("bluejay_call_participant", []harness.Qual{eq("agent_id", "42"), eq("last", "all")}, 0, "call_id"); len(evs) != 0 {
 		t.Errorf("%d participant rows from empty and null lists", len(evs))
 	}
+
+	// JSON columns pass through as the API sent them; a child table whose array is not one fails
+	// naming the call and the field. (Another agent: the page of agent 42 is remembered.)
+	serve(good + `,{"id":"c2","agent_id":"43","tags":"vip","events":{"title":"x"}}`)
+	q := []harness.Qual{eq("agent_id", "43"), eq("last", "all")}
+	rows = e.mustQuery("bluejay_call", q, 0, "id", "tags")
+	for _, r := range rows {
+		if r["id"] == "c2" && string(r["tags"].(json.RawMessage)) != `"vip"` {
+			t.Errorf("tags = %s, want the API's \"vip\" as is", r["tags"])
+		}
+	}
+	r := e.query("bluejay_call_event", q, 0, "call_id")
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "bluejay: call c2: events does not match the API's schema") {
+		t.Errorf("events of the wrong shape: %d rows, %v", len(r.Rows), r.Err)
+	}
 }
 
 // A full page of calls with very large metadata and events (a body of about 20 MB) comes through

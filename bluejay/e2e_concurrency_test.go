@@ -70,22 +70,7 @@ func lossScenarios() []lossScenario {
 // the key.
 func runLoss(t *testing.T, sc lossScenario, calls, conc int, cache bool) lossCount {
 	t.Helper()
-	srv := fakeapi.NewServer(fakeapi.Options{APIKey: testKey, Now: time.Now, Agents: []fakeapi.AgentSpec{{ID: lossAgent, Calls: 400}, {ID: "loss-b", Calls: 400}}, Faults: sc.faults})
-	t.Cleanup(srv.Close)
-	logs := harness.NewLogBuffer()
-	bin, err := harness.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := harness.Start(harness.Options{Binary: bin, LogOutput: logs, CacheEnabled: cache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	cfg := harness.Config(map[string]any{"api_key": testKey, "base_url": srv.URL, "max_retries": 0})
-	if _, err := p.SetConnections(harness.Connection{Name: "bluejay", Config: cfg}); err != nil {
-		t.Fatal(err)
-	}
+	p, logs := lossPlugin(t, sc, cache)
 	var mu sync.Mutex
 	var c lossCount
 	each(calls, conc, func(i int) {
@@ -106,6 +91,29 @@ func runLoss(t *testing.T, sc lossScenario, calls, conc int, cache bool) lossCou
 		c.rssMB = rss >> 20
 	}
 	return c
+}
+
+// lossPlugin starts a plugin process with one connection to a fake API failing as sc says,
+// with no retries, so that each fault fails its query.
+func lossPlugin(t *testing.T, sc lossScenario, cache bool) (*harness.Plugin, *harness.LogBuffer) {
+	t.Helper()
+	srv := fakeapi.NewServer(fakeapi.Options{APIKey: testKey, Now: time.Now, Agents: []fakeapi.AgentSpec{{ID: lossAgent, Calls: 400}, {ID: "loss-b", Calls: 400}}, Faults: sc.faults})
+	t.Cleanup(srv.Close)
+	logs := harness.NewLogBuffer()
+	bin, err := harness.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := harness.Start(harness.Options{Binary: bin, LogOutput: logs, CacheEnabled: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	cfg := harness.Config(map[string]any{"api_key": testKey, "base_url": srv.URL, "max_retries": 0})
+	if _, err := p.SetConnections(harness.Connection{Name: "bluejay", Config: cfg}); err != nil {
+		t.Fatal(err)
+	}
+	return p, logs
 }
 
 // crashOf is the part of a plugin log that says why it died.
