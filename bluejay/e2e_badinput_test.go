@@ -115,7 +115,7 @@ func TestBaseURLWithAPathPrefix(t *testing.T) {
 	ts := httptest.NewServer(swap)
 	defer ts.Close()
 	e := newEnv(t, fakeapi.Options{}, map[string]any{"base_url": ts.URL + "/gateway/bluejay/"})
-	h := http.Handler(http.StripPrefix("/gateway/bluejay", e.srv.Handler()))
+	h := http.StripPrefix("/gateway/bluejay", e.srv.Handler())
 	swap.h.Store(&h)
 	rows := e.mustQuery("bluejay_call", []harness.Qual{eq("agent_id", "support-bot"), eq("last", "all")}, 0, "id")
 	if want := e.srv.Expected("support-bot", "", "all"); len(rows) != len(want) || len(want) == 0 {
