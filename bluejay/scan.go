@@ -194,10 +194,10 @@ func (s *targetScan) pageCount(p *api.CallLogsPage) int {
 	return max(p.TotalPages, (p.TotalCount+size-1)/size)
 }
 
-// sizeOf is the page size the API applied: the one it echoes, which is the one asked for unless
-// the API caps it lower.
+// sizeOf is the page size the API applied: the one asked for, or the one it echoes when it
+// capped the request lower.
 func (s *targetScan) sizeOf(p *api.CallLogsPage) int {
-	if p.PageSize > 0 {
+	if p.PageSize > 0 && p.PageSize < s.pageSize {
 		return p.PageSize
 	}
 	return s.pageSize
