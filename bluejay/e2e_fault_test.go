@@ -409,3 +409,33 @@ func pagesHeld(reqs []fakeapi.Request) int {
 	}
 	return n
 }
+
+// An API that caps page_size lower than asked (100 asked, 40 served) still has every call read,
+// also by the in-order pass that calls arriving during the scan set off: the scan pages by the
+// size the API applied.
+func TestFullScanWhenTheAPICapsThePageSize(t *testing.T) {
+	capSize := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			if n, _ := strconv.Atoi(q.Get("page_size")); n > 40 {
+				q.Set("page_size", "40")
+				r.URL.RawQuery = q.Encode()
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	var srv atomic.Pointer[fakeapi.Server]
+	var arrived atomic.Bool
+	arrive := func(r fakeapi.Request) string {
+		if r.Page == 3 && !arrived.Swap(true) {
+			srv.Load().AddCalls(r.AgentID, 5)
+		}
+		return ""
+	}
+	opts := fakeapi.Options{Agents: []fakeapi.AgentSpec{{ID: faultAgent, Calls: 1000}}, Faults: fakeapi.Faults{Func: arrive}}
+	e := behind(t, opts, nil, capSize)
+	srv.Store(e.srv)
+	before := callIDs(e.srv.Expected(faultAgent, "", "all"))
+	got := ids(e.mustQuery("bluejay_call", fullScan, 0, "id"), "id")
+	checkArrivals(t, got, before, callIDs(e.srv.Expected(faultAgent, "", "all")))
+}
