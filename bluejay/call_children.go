@@ -74,6 +74,39 @@ func callRefColumns[R childRow]() []*plugin.Column {
 	}
 }
 
+// callLogsTags tag the list calls that read call-log pages, for rate limiter scopes.
+var callLogsTags = map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"}
+
+// childTable is a table with one row per element of a call, read by the shared list function.
+func childTable(name, description string, rows rowsOfCall, columns []*plugin.Column) *plugin.Table {
+	return &plugin.Table{
+		Name:        name,
+		Description: description,
+		List: &plugin.ListConfig{
+			Hydrate:    listCallChildren(rows),
+			KeyColumns: childKeyColumns(),
+			Tags:       callLogsTags,
+		},
+		Columns: columns,
+	}
+}
+
+// elementRows decodes one of a call's JSON arrays (field, read by raw) and makes a row of each
+// element with its position.
+func elementRows[T any](field string, raw func(*api.CallLog) json.RawMessage, row func(ref callRef, position int, element *T) any) rowsOfCall {
+	return func(_ context.Context, call *api.CallLog, ref callRef) ([]any, error) {
+		elements, err := decodeElements[T](call, field, raw(call))
+		if err != nil {
+			return nil, err
+		}
+		rows := make([]any, len(elements))
+		for i := range elements {
+			rows[i] = row(ref, i, &elements[i])
+		}
+		return rows, nil
+	}
+}
+
 // rowsOfCall turns one call into the table's rows.
 type rowsOfCall func(ctx context.Context, call *api.CallLog, ref callRef) ([]any, error)
 

@@ -52,7 +52,7 @@ func tableBluejayCall(_ context.Context) *plugin.Table {
 		List: &plugin.ListConfig{
 			Hydrate:    listCalls,
 			KeyColumns: callLogKeyColumns(callTimeColumns...),
-			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"},
+			Tags:       callLogsTags,
 		},
 		Get: &plugin.GetConfig{
 			Hydrate: getCall,

@@ -20,16 +20,7 @@ type customMetricRow struct {
 }
 
 func tableBluejayCallCustomMetric(_ context.Context) *plugin.Table {
-	return &plugin.Table{
-		Name:        "bluejay_call_custom_metric",
-		Description: "Custom metric results of the evaluations of your agents' calls, one row per metric per evaluation.",
-		List: &plugin.ListConfig{
-			Hydrate:    listCallChildren(customMetricsOf),
-			KeyColumns: childKeyColumns(),
-			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"},
-		},
-		Columns: customMetricColumns(),
-	}
+	return childTable("bluejay_call_custom_metric", "Custom metric results of the evaluations of your agents' calls, one row per metric per evaluation.", customMetricsOf, customMetricColumns())
 }
 
 func customMetricsOf(_ context.Context, call *api.CallLog, ref callRef) ([]any, error) {

@@ -18,16 +18,7 @@ type evaluationRow struct {
 }
 
 func tableBluejayCallEvaluation(_ context.Context) *plugin.Table {
-	return &plugin.Table{
-		Name:        "bluejay_call_evaluation",
-		Description: "Evaluations Bluejay ran on your agents' calls (hallucination, redundancy, latency, goal success, sentiment, custom metrics), one row per evaluation.",
-		List: &plugin.ListConfig{
-			Hydrate:    listCallChildren(evaluationsOf),
-			KeyColumns: childKeyColumns(),
-			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"},
-		},
-		Columns: evaluationColumns(),
-	}
+	return childTable("bluejay_call_evaluation", "Evaluations Bluejay ran on your agents' calls (hallucination, redundancy, latency, goal success, sentiment, custom metrics), one row per evaluation.", evaluationsOf, evaluationColumns())
 }
 
 func evaluationsOf(ctx context.Context, call *api.CallLog, ref callRef) ([]any, error) {

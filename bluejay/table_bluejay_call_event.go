@@ -2,6 +2,7 @@ package bluejay
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -17,28 +18,10 @@ type eventRow struct {
 }
 
 func tableBluejayCallEvent(_ context.Context) *plugin.Table {
-	return &plugin.Table{
-		Name:        "bluejay_call_event",
-		Description: "Events that occurred during your agents' calls, one row per event.",
-		List: &plugin.ListConfig{
-			Hydrate:    listCallChildren(eventsOf),
-			KeyColumns: childKeyColumns(),
-			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"},
-		},
-		Columns: eventColumns(),
-	}
-}
-
-func eventsOf(_ context.Context, call *api.CallLog, ref callRef) ([]any, error) {
-	events, err := decodeElements[api.Event](call, "events", call.Events)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]any, len(events))
-	for i := range events {
-		rows[i] = &eventRow{callRef: ref, Position: i, Event: &events[i]}
-	}
-	return rows, nil
+	return childTable("bluejay_call_event", "Events that occurred during your agents' calls, one row per event.",
+		elementRows("events", func(c *api.CallLog) json.RawMessage { return c.Events },
+			func(ref callRef, i int, e *api.Event) any { return &eventRow{callRef: ref, Position: i, Event: e} }),
+		eventColumns())
 }
 
 func eventColumns() []*plugin.Column {

@@ -2,6 +2,7 @@ package bluejay
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -17,28 +18,12 @@ type participantRow struct {
 }
 
 func tableBluejayCallParticipant(_ context.Context) *plugin.Table {
-	return &plugin.Table{
-		Name:        "bluejay_call_participant",
-		Description: "Participants of your agents' calls (the agent and the user), one row per participant.",
-		List: &plugin.ListConfig{
-			Hydrate:    listCallChildren(participantsOf),
-			KeyColumns: childKeyColumns(),
-			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"},
-		},
-		Columns: participantColumns(),
-	}
-}
-
-func participantsOf(_ context.Context, call *api.CallLog, ref callRef) ([]any, error) {
-	parts, err := decodeElements[api.Participant](call, "participants", call.Participants)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]any, len(parts))
-	for i := range parts {
-		rows[i] = &participantRow{callRef: ref, Position: i, Participant: &parts[i]}
-	}
-	return rows, nil
+	return childTable("bluejay_call_participant", "Participants of your agents' calls (the agent and the user), one row per participant.",
+		elementRows("participants", func(c *api.CallLog) json.RawMessage { return c.Participants },
+			func(ref callRef, i int, e *api.Participant) any {
+				return &participantRow{callRef: ref, Position: i, Participant: e}
+			}),
+		participantColumns())
 }
 
 func participantColumns() []*plugin.Column {

@@ -2,6 +2,7 @@ package bluejay
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
@@ -17,28 +18,12 @@ type toolCallRow struct {
 }
 
 func tableBluejayCallToolCall(_ context.Context) *plugin.Table {
-	return &plugin.Table{
-		Name:        "bluejay_call_tool_call",
-		Description: "Tool calls your agents made during calls, one row per tool call.",
-		List: &plugin.ListConfig{
-			Hydrate:    listCallChildren(toolCallsOf),
-			KeyColumns: childKeyColumns(),
-			Tags:       map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"},
-		},
-		Columns: toolCallColumns(),
-	}
-}
-
-func toolCallsOf(_ context.Context, call *api.CallLog, ref callRef) ([]any, error) {
-	calls, err := decodeElements[api.ToolCall](call, "tool_calls", call.ToolCalls)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]any, len(calls))
-	for i := range calls {
-		rows[i] = &toolCallRow{callRef: ref, Position: i, ToolCall: &calls[i]}
-	}
-	return rows, nil
+	return childTable("bluejay_call_tool_call", "Tool calls your agents made during calls, one row per tool call.",
+		elementRows("tool_calls", func(c *api.CallLog) json.RawMessage { return c.ToolCalls },
+			func(ref callRef, i int, e *api.ToolCall) any {
+				return &toolCallRow{callRef: ref, Position: i, ToolCall: e}
+			}),
+		toolCallColumns())
 }
 
 func toolCallColumns() []*plugin.Column {
