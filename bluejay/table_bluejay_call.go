@@ -27,19 +27,10 @@ type callRow struct {
 	CreatedAt    *time.Time
 }
 
+// newCallRow reads the filters and timestamps the way every child row of the call does.
 func newCallRow(ctx context.Context, call *api.CallLog, t target) *callRow {
-	r := &callRow{
-		CallLog:      call,
-		StartTimeUTC: parseTimestamp(ctx, "start_time_utc", call.ID, &call.StartTimeUTC),
-		CreatedAt:    parseTimestamp(ctx, "created_at", call.ID, call.CreatedAt),
-	}
-	if t.Label != "" {
-		r.Label = &t.Label
-	}
-	if t.Last != "" {
-		r.Last = &t.Last
-	}
-	return r
+	ref := newCallRef(ctx, call, t)
+	return &callRow{CallLog: call, Label: ref.Label, Last: ref.Last, StartTimeUTC: ref.CallStartTimeUTC, CreatedAt: ref.CallCreatedAt}
 }
 
 // Time columns of bluejay_call whose lower bounds choose the API window.
