@@ -1,10 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"syscall"
@@ -74,7 +72,7 @@ func BenchmarkDecodePage(b *testing.B) {
 // body reading and decoding.
 func BenchmarkListCallLogsPage(b *testing.B) {
 	body := benchPageBody(b)
-	c, err := New(Config{BaseURL: "http://127.0.0.1:1", APIKey: "k", Transport: memoryTransport(body)})
+	c, err := New(Config{BaseURL: "http://127.0.0.1:1", APIKey: "k", Transport: fakeapi.MemoryTransport(body)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -111,17 +109,4 @@ func processCPU(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// memoryTransport answers every request with 200 and body.
-type memoryTransport []byte
-
-func (t memoryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{
-		StatusCode:    http.StatusOK,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(bytes.NewReader(t)),
-		ContentLength: int64(len(t)),
-		Request:       r,
-	}, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -110,7 +109,7 @@ func getPage(ctx context.Context, client *http.Client, url string) ([]byte, erro
 // included, on one core. It counts the process's CPU time, not the wall clock, so that other
 // work on the machine does not pass for decoding; nothing else in this process runs meanwhile.
 func timeDecode(ctx context.Context, body []byte, size int) (time.Duration, error) {
-	client, err := api.New(api.Config{BaseURL: "http://127.0.0.1:1", APIKey: "bench", Transport: memoryTransport(body)})
+	client, err := api.New(api.Config{BaseURL: "http://127.0.0.1:1", APIKey: "bench", Transport: fakeapi.MemoryTransport(body)})
 	if err != nil {
 		return 0, err
 	}
@@ -138,17 +137,4 @@ func timeDecode(ctx context.Context, body []byte, size int) (time.Duration, erro
 	}
 	end, err := selfCPU()
 	return (end - start) / time.Duration(n), err
-}
-
-// memoryTransport answers every request with 200 and the same body.
-type memoryTransport []byte
-
-func (t memoryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return &http.Response{
-		StatusCode:    http.StatusOK,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(bytes.NewReader(t)),
-		ContentLength: int64(len(t)),
-		Request:       r,
-	}, nil
 }
