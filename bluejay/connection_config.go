@@ -75,8 +75,8 @@ func resolveSettings(cfg bluejayConfig) (settings, error) {
 	if s.BaseURL == "" {
 		s.BaseURL = api.DefaultBaseURL
 	}
-	if !api.IsWindow(s.Last) {
-		return settings{}, fmt.Errorf("bluejay connection config: last = %q is not a window the API accepts; use one of %s", s.Last, windowList())
+	if err := checkWindow("bluejay connection config", s.Last); err != nil {
+		return settings{}, err
 	}
 	ids, err := checkAgentIDs(cfg.AgentIDs)
 	if err != nil {

@@ -92,6 +92,15 @@ func checkNotEmpty(column string, values []string, fix string) error {
 	return nil
 }
 
+// checkWindow rejects a `last` the API does not accept, listing the ones it does; prefix says
+// where the value came from (a query, or the connection config).
+func checkWindow(prefix, last string) error {
+	if api.IsWindow(last) {
+		return nil
+	}
+	return fmt.Errorf("%s: last = %q is not a window the API accepts; use one of %s", prefix, last, windowList())
+}
+
 // windowFor picks the `last` window: the query's own, or the narrowest that still covers a
 // lower time bound, or the connection's default.
 func windowFor(d *plugin.QueryData, s settings, now time.Time, timeColumns []string) (string, error) {
@@ -100,8 +109,8 @@ func windowFor(d *plugin.QueryData, s settings, now time.Time, timeColumns []str
 	case len(lasts) > 1:
 		return "", fmt.Errorf("bluejay: give one value for last, not %d; use one of %s", len(lasts), windowList())
 	case len(lasts) == 1:
-		if !api.IsWindow(lasts[0]) {
-			return "", fmt.Errorf("bluejay: last = %q is not a window the API accepts; use one of %s", lasts[0], windowList())
+		if err := checkWindow("bluejay", lasts[0]); err != nil {
+			return "", err
 		}
 		return lasts[0], nil
 	}

@@ -2,6 +2,7 @@ package bluejay
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -51,7 +52,7 @@ func streamAgents(ctx context.Context, d *plugin.QueryData) error {
 	wanted := qualStrings(d, "id")
 	for i := range agents {
 		a := &agents[i]
-		if len(wanted) > 0 && !containsString(wanted, a.ID.Value) {
+		if len(wanted) > 0 && !slices.Contains(wanted, a.ID.Value) {
 			continue
 		}
 		d.StreamListItem(ctx, &agentRow{Agent: a, CreatedAt: parseTimestamp(ctx, "created_at", a.ID.Value, a.CreatedAt)})
@@ -60,15 +61,6 @@ func streamAgents(ctx context.Context, d *plugin.QueryData) error {
 		}
 	}
 	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func agentColumns() []*plugin.Column {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -135,8 +134,8 @@ func getCall(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (a
 func getTarget(ctx context.Context, d *plugin.QueryData, call *api.CallLog) (target, bool, error) {
 	var t target
 	if lasts := qualStrings(d, colLast); len(lasts) == 1 {
-		if !api.IsWindow(lasts[0]) {
-			return t, false, fmt.Errorf("bluejay: last = %q is not a window the API accepts; use one of %s", lasts[0], windowList())
+		if err := checkWindow("bluejay", lasts[0]); err != nil {
+			return t, false, err
 		}
 		createdAt := parseTimestamp(ctx, "created_at", call.ID, call.CreatedAt)
 		if !inWindow(createdAt, lasts[0], time.Now()) {
