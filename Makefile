@@ -51,6 +51,10 @@ release-check: ## Build the plugin for every release target (CGO_ENABLED=0), as 
 		CGO_ENABLED=0 GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -tags netgo -trimpath -o /dev/null . || exit 1; \
 	done
 
+.PHONY: fdw
+
+fdw: ## Build Steampipe's Postgres FDW for this plugin (from ../shared/engines) and install it into the machine's PostgreSQL
+	scripts/fdw.sh
 .PHONY: demo sql
 
 demo: ## Run sample queries on the fake API with SQLite (no account, no network)
