@@ -1,0 +1,73 @@
+package pgfdw
+
+import (
+	"context"
+	"maps"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
+)
+
+// EnvOptions configure an Env.
+type EnvOptions struct {
+	// API configures the fake Bluejay API.
+	API fakeapi.Options
+	// Config adds to (or, with a nil value, removes from) the connection config, which holds
+	// the fake's key and base_url unless told otherwise.
+	Config map[string]any
+	// ServerEnv is added to the PostgreSQL server's environment.
+	ServerEnv []string
+}
+
+// Env is what a test or a benchmark of SQL through the FDW needs: a throwaway PostgreSQL
+// server with the FDW, a fake Bluejay API, and a database whose connection points at it.
+type Env struct {
+	Cluster *Cluster
+	API     *fakeapi.Server
+	DB      *DB
+}
+
+// StartEnv starts the fake API, then the server, then creates the database.
+func StartEnv(ctx context.Context, opts EnvOptions) (*Env, error) {
+	e := &Env{API: fakeapi.NewServer(opts.API)}
+	var err error
+	if e.Cluster, err = StartCluster(ClusterOptions{Env: opts.ServerEnv}); err != nil {
+		e.Close()
+		return nil, err
+	}
+	if e.DB, err = e.Cluster.CreateDB(ctx, DBOptions{Config: e.config(opts)}); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *Env) config(opts EnvOptions) string {
+	key := opts.API.APIKey
+	if key == "" {
+		key = fakeapi.DefaultAPIKey
+	}
+	kv := map[string]any{"api_key": key, "base_url": e.API.URL}
+	maps.Copy(kv, opts.Config)
+	for k, v := range kv {
+		if v == nil {
+			delete(kv, k)
+		}
+	}
+	return harness.Config(kv)
+}
+
+// Connect opens a session: a fresh backend, and so a fresh plugin.
+func (e *Env) Connect(ctx context.Context, opts SessionOptions) (*Session, error) {
+	return e.DB.Connect(ctx, opts)
+}
+
+// Close stops the server and the fake API.
+func (e *Env) Close() {
+	if e.Cluster != nil {
+		e.Cluster.Stop()
+	}
+	if e.API != nil {
+		e.API.Close()
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package pgfdw
+
+import "syscall"
+
+func stopWithParent(*syscall.SysProcAttr) {}
