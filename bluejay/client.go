@@ -17,7 +17,7 @@ import (
 type connClient struct {
 	settings settings
 	api      *api.Client
-	pages    *pageMemo
+	memo     *memo
 }
 
 // clients holds one client per connection, so every query of a connection shares one HTTP
@@ -74,7 +74,7 @@ func newConnClient(ctx context.Context, s settings) (*connClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bluejay: %w", err)
 	}
-	return &connClient{settings: s, api: c, pages: newPageMemo()}, nil
+	return &connClient{settings: s, api: c, memo: newMemo()}, nil
 }
 
 func sameSettings(a, b settings) bool {

@@ -5,35 +5,92 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
 )
 
-// pageMemo shares call-log pages between the scans of one connection, so that a query joining
-// bluejay_call to bluejay_call_evaluation (or to the child tables) for the same agent and window
-// sends each page request once. Two things make that hold:
-//   - one request in flight per page: scans asking at the same moment wait for it;
-//   - a short-lived LRU: a scan that starts a little later (Postgres often runs the two sides of a
-//     join one after the other) finds the page still there.
+// memo is the one store of what a connection has read: call-log pages, and every call in them
+// (or read alone by id) by its id. It is what lets PostgreSQL's plans over our tables cost no
+// more requests than the scans in them:
+//   - a join of the call tables for the same agents, labels and window sends each page request
+//     once: scans asking for a page at the same moment wait for one request, and a scan that
+//     starts later (PostgreSQL often runs the two sides of a join one after the other) finds
+//     it stored;
+//   - a nested loop that reads the inner table by the join key (bluejay_call_evaluation with
+//     call_id = c.id, once per outer row) finds each call the outer scan just read, and sends
+//     no request at all.
 //
-// It is bounded by page count, not by the size of a scan, so a 100,000-call scan keeps at most
-// memoPages pages in memory, and by time, so a page is never served older than memoTTL.
-type pageMemo struct {
-	pages *expirable.LRU[pageKey, *api.CallLogsPage]
-
+// It stands in for Steampipe's query cache, which is off for the call-log tables (see
+// callLogCache): entries live as long as the query's cache TTL (Steampipe's cache_ttl, 300 s by
+// default), and the whole memo goes with the connection's client when its config changes. It
+// is bounded by bytes, memoMaxBytes, whatever the size of a scan: the least recently used
+// entries go first.
+type memo struct {
 	mu      sync.Mutex
+	entries *simplelru.LRU[memoKey, *memoEntry]
+	bytes   int
+	// maxBytes is memoMaxBytes; tests lower it.
+	maxBytes int
+	// calls finds a call by id in the newest entry that holds it.
+	calls   map[string]memoCall
 	flights map[flightKey]*flight
+	now     func() time.Time
 }
 
-// pageKey is one request: the same agent, filters, page and page size.
+// memoKey names an entry: a page of a target, or one call read by id.
+type memoKey struct {
+	page   pageKey
+	callID string
+}
+
+// pageKey is one page request: the same agent, filters, page and page size.
 type pageKey struct {
 	AgentID, Label, Last string
 	Page, PageSize       int
 }
 
+type memoEntry struct {
+	key     memoKey
+	page    *api.CallLogsPage // for a page
+	call    *api.CallLog      // for a call read by id
+	bytes   int
+	expires time.Time
+}
+
+type memoCall struct {
+	call  *api.CallLog
+	entry *memoEntry
+}
+
+const (
+	// memoMaxBytes bounds what the memo holds, by the size of the calls' fields: about 20,000
+	// calls of the fake API's sample data, 200 full pages.
+	memoMaxBytes = 64 << 20
+	// defaultMemoTTL is Steampipe's default cache_ttl, for a query that carries none.
+	defaultMemoTTL = 300 * time.Second
+	// maxMemoEntries only satisfies the LRU's count bound: the byte bound is the one that acts.
+	maxMemoEntries = 1 << 20
+)
+
+func newMemo() *memo {
+	m := &memo{maxBytes: memoMaxBytes, calls: map[string]memoCall{}, flights: map[flightKey]*flight{}, now: time.Now}
+	// The LRU's own eviction callback keeps the byte count and the call index in step.
+	m.entries, _ = simplelru.NewLRU[memoKey, *memoEntry](maxMemoEntries, func(_ memoKey, e *memoEntry) { m.forget(e) })
+	return m
+}
+
+// memoTTL is how long what a query reads may serve later ones: its cache TTL.
+func memoTTL(d *plugin.QueryData) time.Duration {
+	if d.QueryContext != nil && d.QueryContext.CacheTTL > 0 {
+		return time.Duration(d.QueryContext.CacheTTL) * time.Second
+	}
+	return defaultMemoTTL
+}
+
 type flightKey struct {
-	pageKey
+	memoKey
 	fresh bool
 }
 
@@ -43,45 +100,151 @@ type flightKey struct {
 type flight struct {
 	done    chan struct{}
 	page    *api.CallLogsPage
+	call    *api.CallLog
 	err     error
 	waiters int
 	cancel  context.CancelFunc
 }
 
-const (
-	memoPages = 64
-	memoTTL   = 30 * time.Second
-)
+// fetchFunc sends one request and fills in the flight's page or call.
+type fetchFunc func(context.Context, *flight) error
 
-func newPageMemo() *pageMemo {
-	return &pageMemo{
-		pages:   expirable.NewLRU[pageKey, *api.CallLogsPage](memoPages, nil, memoTTL),
-		flights: map[flightKey]*flight{},
+// page returns the stored page for key, or fetches it once however many scans ask at once.
+// fresh skips the stored pages, for a scan that must see the API as it is now.
+func (m *memo) page(ctx context.Context, key pageKey, fresh bool, ttl time.Duration, fetch func(context.Context) (*api.CallLogsPage, error)) (*api.CallLogsPage, error) {
+	mk := memoKey{page: key}
+	if !fresh {
+		if e, ok := m.lookup(mk); ok {
+			return e.page, nil
+		}
+	}
+	f, err := m.await(ctx, flightKey{mk, fresh}, ttl, func(ctx context.Context, f *flight) (err error) {
+		f.page, err = fetch(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f.page, nil
+}
+
+// call returns the call with this id from any stored page or get, or fetches it once. A call
+// that does not exist is (nil, nil) from fetch, and is not stored.
+func (m *memo) call(ctx context.Context, id string, ttl time.Duration, fetch func(context.Context) (*api.CallLog, error)) (*api.CallLog, error) {
+	if c, ok := m.storedCall(id); ok {
+		return c, nil
+	}
+	f, err := m.await(ctx, flightKey{memoKey: memoKey{callID: id}}, ttl, func(ctx context.Context, f *flight) (err error) {
+		f.call, err = fetch(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f.call, nil
+}
+
+func (m *memo) lookup(k memoKey) (*memoEntry, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.entries.Get(k)
+	if !ok {
+		return nil, false
+	}
+	if m.now().After(e.expires) {
+		m.entries.Remove(k)
+		return nil, false
+	}
+	return e, true
+}
+
+func (m *memo) storedCall(id string) (*api.CallLog, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.calls[id]
+	if !ok {
+		return nil, false
+	}
+	if m.now().After(c.entry.expires) {
+		m.entries.Remove(c.entry.key)
+		return nil, false
+	}
+	m.entries.Get(c.entry.key) // a call used is its entry used: keep it from eviction
+	return c.call, true
+}
+
+// store adds what a flight read, and indexes its calls.
+func (m *memo) store(k memoKey, f *flight, ttl time.Duration) {
+	e := &memoEntry{key: k, page: f.page, call: f.call, expires: m.now().Add(ttl)}
+	var calls []*api.CallLog
+	if f.page != nil {
+		for i := range f.page.CallLogs {
+			calls = append(calls, &f.page.CallLogs[i])
+		}
+	} else if f.call != nil {
+		calls = append(calls, f.call)
+	}
+	for _, c := range calls {
+		e.bytes += callBytes(c)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.entries.Remove(k) // forgets an older entry of the same key: Add would replace it silently
+	m.entries.Add(k, e)
+	m.bytes += e.bytes
+	for _, c := range calls {
+		m.calls[c.ID] = memoCall{call: c, entry: e}
+	}
+	for m.bytes > m.maxBytes && m.entries.Len() > 1 {
+		m.entries.RemoveOldest()
 	}
 }
 
-type fetchFunc func(context.Context) (*api.CallLogsPage, error)
-
-// page returns the memoized page for key, or fetches it once however many scans ask at once.
-// fresh skips the stored pages, for a scan that must see the API as it is now.
-func (m *pageMemo) page(ctx context.Context, key pageKey, fresh bool, fetch fetchFunc) (*api.CallLogsPage, error) {
-	if !fresh {
-		if p, ok := m.pages.Get(key); ok {
-			return p, nil
+// forget is the LRU's eviction callback, called with m.mu held.
+func (m *memo) forget(e *memoEntry) {
+	m.bytes -= e.bytes
+	drop := func(c *api.CallLog) {
+		if held, ok := m.calls[c.ID]; ok && held.entry == e {
+			delete(m.calls, c.ID)
 		}
 	}
-	fk := flightKey{key, fresh}
-	f := m.join(ctx, fk, fetch)
+	if e.page != nil {
+		for i := range e.page.CallLogs {
+			drop(&e.page.CallLogs[i])
+		}
+	} else if e.call != nil {
+		drop(e.call)
+	}
+}
+
+// callBytes is what a call holds in memory, near enough to bound the memo by.
+func callBytes(c *api.CallLog) int {
+	const fixed = 512 // the struct, its pointers and the index entry
+	n := fixed + len(c.ID) + len(c.AgentID) + len(c.StartTimeUTC) + len(c.Status)
+	for _, s := range []*string{c.ExternalAgentID, c.RecordingURL, c.CallDirection, c.Interface, c.CreatedAt, c.TranscriptURL, c.ConversationEndedBy} {
+		if s != nil {
+			n += len(*s)
+		}
+	}
+	for _, raw := range [][]byte{c.Participants, c.ToolCalls, c.Events, c.Tags, c.Evaluations, c.Annotations, c.Metadata, c.CustomMetrics} {
+		n += len(raw)
+	}
+	return n
+}
+
+// await joins the flight for fk, starting it if none is under way, and waits for it.
+func (m *memo) await(ctx context.Context, fk flightKey, ttl time.Duration, fetch fetchFunc) (*flight, error) {
+	f := m.join(ctx, fk, ttl, fetch)
 	select {
 	case <-f.done:
-		return f.page, f.err
+		return f, f.err
 	case <-ctx.Done():
 		m.leave(fk, f)
 		return nil, ctx.Err()
 	}
 }
 
-func (m *pageMemo) join(ctx context.Context, fk flightKey, fetch fetchFunc) *flight {
+func (m *memo) join(ctx context.Context, fk flightKey, ttl time.Duration, fetch fetchFunc) *flight {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if f, ok := m.flights[fk]; ok {
@@ -93,25 +256,25 @@ func (m *pageMemo) join(ctx context.Context, fk flightKey, fetch fetchFunc) *fli
 	flightCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	f := &flight{done: make(chan struct{}), waiters: 1, cancel: cancel}
 	m.flights[fk] = f
-	go m.run(flightCtx, fk, f, fetch)
+	go m.run(flightCtx, fk, f, ttl, fetch)
 	return f
 }
 
-func (m *pageMemo) run(ctx context.Context, fk flightKey, f *flight, fetch fetchFunc) {
-	f.page, f.err = fetch(ctx)
+func (m *memo) run(ctx context.Context, fk flightKey, f *flight, ttl time.Duration, fetch fetchFunc) {
+	f.err = fetch(ctx, f)
 	f.cancel()
 	m.mu.Lock()
 	if m.flights[fk] == f {
 		delete(m.flights, fk)
 	}
 	m.mu.Unlock()
-	if f.err == nil {
-		m.pages.Add(fk.pageKey, f.page)
+	if f.err == nil && (f.page != nil || f.call != nil) {
+		m.store(fk.memoKey, f, ttl)
 	}
 	close(f.done)
 }
 
-func (m *pageMemo) leave(fk flightKey, f *flight) {
+func (m *memo) leave(fk flightKey, f *flight) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	f.waiters--
@@ -119,8 +282,8 @@ func (m *pageMemo) leave(fk flightKey, f *flight) {
 		return
 	}
 	f.cancel()
-	// A scan that asks for this page from now on starts a new request rather than joining
-	// one that is being cancelled.
+	// A scan that asks for this key from now on starts a new request rather than joining one
+	// that is being cancelled.
 	if m.flights[fk] == f {
 		delete(m.flights, fk)
 	}

@@ -245,7 +245,7 @@ func (s *targetScan) emitPage(page *api.CallLogsPage) (bool, error) {
 // rate limiter.
 func (s *targetScan) fetch(ctx context.Context, page int, fresh bool) (*api.CallLogsPage, error) {
 	key := pageKey{AgentID: s.t.AgentID, Label: s.t.Label, Last: s.t.Last, Page: page, PageSize: s.pageSize}
-	return s.c.pages.page(ctx, key, fresh, func(ctx context.Context) (*api.CallLogsPage, error) {
+	return s.c.memo.page(ctx, key, fresh, memoTTL(s.d), func(ctx context.Context) (*api.CallLogsPage, error) {
 		s.d.WaitForListRateLimit(ctx)
 		return s.c.api.ListCallLogs(ctx, api.CallLogsQuery{AgentID: key.AgentID, Label: key.Label, Last: key.Last, Page: page, PageSize: key.PageSize})
 	})

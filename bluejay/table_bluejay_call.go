@@ -39,6 +39,7 @@ func tableBluejayCall(_ context.Context) *plugin.Table {
 	return &plugin.Table{
 		Name:        "bluejay_call",
 		Description: "Calls (voice or chat conversations) taken by your Bluejay agents, one row per call log.",
+		Cache:       callLogCache,
 		List: &plugin.ListConfig{
 			Hydrate:    listCalls,
 			KeyColumns: callLogKeyColumns(callTimeColumns...),
@@ -183,9 +184,13 @@ func fetchCall(ctx context.Context, d *plugin.QueryData, id string) (*api.CallLo
 	if err != nil {
 		return nil, err
 	}
-	call, err := c.api.GetCallLog(ctx, id)
-	if api.IsNotFound(err) {
-		return nil, nil
-	}
-	return call, err
+	// A call a scan of this connection has just read is answered from the memo: a nested loop
+	// reading this table by id once per outer row sends no request for it.
+	return c.memo.call(ctx, id, memoTTL(d), func(ctx context.Context) (*api.CallLog, error) {
+		call, err := c.api.GetCallLog(ctx, id)
+		if api.IsNotFound(err) {
+			return nil, nil
+		}
+		return call, err
+	})
 }

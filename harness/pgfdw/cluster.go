@@ -38,6 +38,10 @@ type ClusterOptions struct {
 	// Env is added to the server's environment, which the plugin inside each backend reads
 	// (BLUEJAY_API_KEY, STEAMPIPE_LOG_LEVEL, ...).
 	Env []string
+	// JIT leaves PostgreSQL's JIT compiler on, as a stock server has it. The FDW's cost
+	// estimates (a million rows a scan) put every query over jit_above_cost, and compiling it
+	// costs tens of milliseconds a query (docs/performance.md), so it is off unless asked for.
+	JIT bool
 }
 
 // Cluster is a throwaway PostgreSQL server on a Unix socket in a temp dir.
@@ -120,7 +124,7 @@ func (c *Cluster) start(opts ClusterOptions) error {
 	}
 	c.cmd = c.command(opts.Env, "postgres", "-D", data, "-k", c.dir, "-c", "listen_addresses=", "-p", "5432",
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "TimeZone=UTC", "-c", "max_connections=300")
+		"-c", "TimeZone=UTC", "-c", "max_connections=300", "-c", "jit="+strconv.FormatBool(opts.JIT))
 	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
 	stopWithParent(c.cmd.SysProcAttr)
 	// Linux sends the parent-death signal when the thread that started the server exits, and Go
