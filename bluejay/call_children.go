@@ -77,11 +77,19 @@ func callRefColumns[R childRow]() []*plugin.Column {
 // callLogsTags tag the list calls that read call-log pages, for rate limiter scopes.
 var callLogsTags = map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"}
 
+// callLogCache turns Steampipe's query cache off for the call-log tables. SDK v5.14.1's cache
+// hands a reader a slice that shares the cache's page buffer, which the writer resets and
+// refills every 1,000 rows: a scan of more than 1,000 rows through it can return some rows twice
+// and drop as many (docs/reliability.md). The memo keeps what the cache gave: a repeated query
+// within the cache TTL sends no request.
+var callLogCache = &plugin.TableCacheOptions{Enabled: false}
+
 // childTable is a table with one row per element of a call, read by the shared list function.
 func childTable(name, description string, rows rowsOfCall, columns []*plugin.Column) *plugin.Table {
 	return &plugin.Table{
 		Name:        name,
 		Description: description,
+		Cache:       callLogCache,
 		List: &plugin.ListConfig{
 			Hydrate:    listCallChildren(rows),
 			KeyColumns: childKeyColumns(),
