@@ -39,6 +39,12 @@ const (
 // computes the API's bound for a scan from it (see docs/performance.md).
 const DefaultMaxConcurrency = 8
 
+// defaultLast is the window a scan reads when neither the query nor the connection names one:
+// every call, not the API's own default of one day. PostgreSQL decides which side of a join
+// scans first, and often scans the side without quals (docs/joins.md): a one-day default there
+// silently drops the older calls the other side's quals asked for.
+const defaultLast = "all"
+
 const (
 	maxMaxConcurrency = 50
 	defaultMaxRetries = 5
@@ -66,7 +72,7 @@ func resolveSettings(cfg bluejayConfig) (settings, error) {
 	s := settings{
 		APIKey:         strings.TrimSpace(firstSet(cfg.APIKey, os.Getenv(envAPIKey))),
 		BaseURL:        firstSet(cfg.BaseURL, os.Getenv(envBaseURL)),
-		Last:           firstSet(cfg.Last, api.DefaultWindow),
+		Last:           firstSet(cfg.Last, defaultLast),
 		MaxConcurrency: DefaultMaxConcurrency,
 	}
 	if _, err := api.ParseBaseURL(s.BaseURL); err != nil {

@@ -136,8 +136,8 @@ func TestCallDefaultWindowIsTheConnectionsLast(t *testing.T) {
 	e2 := newEnv(t, fakeapi.Options{}, nil)
 	e2.mustQuery("bluejay_call", []harness.Qual{eq("agent_id", "7")}, 0)
 	for _, req := range e2.callLogRequests() {
-		if req.Last != "1day" {
-			t.Fatalf("with no last anywhere the plugin sent last=%q, want the API's default 1day", req.Last)
+		if req.Last != "all" {
+			t.Fatalf("with no last anywhere the plugin sent last=%q, want all: a scan without a window reads every call", req.Last)
 		}
 	}
 }

@@ -109,7 +109,7 @@ func TestResolveSettingsFallsBackToEnvironmentThenDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.APIKey != "from-env" || s.BaseURL != "http://127.0.0.1:9999" || s.Last != "1day" || s.MaxConcurrency != 8 || s.MaxRetries != 5 {
+	if s.APIKey != "from-env" || s.BaseURL != "http://127.0.0.1:9999" || s.Last != "all" || s.MaxConcurrency != 8 || s.MaxRetries != 5 {
 		t.Fatalf("unexpected settings %+v", redacted(s))
 	}
 	key := "from-config"

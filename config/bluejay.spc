@@ -14,8 +14,9 @@ connection "bluejay" {
   # agent_ids = ["42", "43"]
 
   # The window read when a query gives no `last` and no lower bound on start_time_utc or
-  # created_at: 1day, 3days, 7days, 30days, 90days or all. The API's own default is 1day.
-  # last = "1day"
+  # created_at: 1day, 3days, 7days, 30days, 90days or all. Default all: every call. A narrower
+  # window here caps every such scan, the scans PostgreSQL runs inside joins too.
+  # last = "all"
 
   # Pages fetched at once for one scan (1 = one page at a time). Default 8, at most 50.
   # max_concurrency = 8
