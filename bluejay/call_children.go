@@ -56,10 +56,16 @@ var childTimeColumns = []string{"call_start_time_utc", "call_created_at"}
 
 const colCallID = "call_id"
 
-// childKeyColumns are bluejay_call's quals plus call_id, which reads one call by id.
+// childKeyColumns are call_id, which reads one call by id, then bluejay_call's quals.
+//
+// call_id comes first for PostgreSQL's sake. Through the FDW every key column becomes a
+// parameterized path at the same cost, and the planner keeps the first of equal paths: in
+// `c join e on e.call_id = c.id where c.agent_id = '42' and e.agent_id = '42'`, e read by
+// call_id is one call from the memo per outer row, while e read by agent_id (the two quals put
+// c.agent_id and e.agent_id in one equivalence class) is the whole window again per outer row.
 func childKeyColumns() plugin.KeyColumnSlice {
-	return append(callLogKeyColumns(childTimeColumns...),
-		&plugin.KeyColumn{Name: colCallID, Require: plugin.Optional, Operators: []string{quals.QualOperatorEqual}})
+	return append(plugin.KeyColumnSlice{{Name: colCallID, Require: plugin.Optional, Operators: []string{quals.QualOperatorEqual}}},
+		callLogKeyColumns(childTimeColumns...)...)
 }
 
 // callRefColumns are the columns every child row carries, first in each child table.
