@@ -39,10 +39,11 @@ type memo struct {
 	now     func() time.Time
 }
 
-// memoKey names an entry: a page of a target, or one call read by id.
+// memoKey names an entry: a page of a target, one call read by id, or the agent list.
 type memoKey struct {
 	page   pageKey
 	callID string
+	agents bool
 }
 
 // pageKey is one page request: the same agent, filters, page and page size.
@@ -55,6 +56,7 @@ type memoEntry struct {
 	key     memoKey
 	page    *api.CallLogsPage // for a page
 	call    *api.CallLog      // for a call read by id
+	agents  []api.Agent       // for the agent list
 	bytes   int
 	expires time.Time
 }
@@ -101,6 +103,7 @@ type flight struct {
 	done    chan struct{}
 	page    *api.CallLogsPage
 	call    *api.CallLog
+	agents  []api.Agent
 	err     error
 	waiters int
 	cancel  context.CancelFunc
@@ -144,6 +147,26 @@ func (m *memo) call(ctx context.Context, id string, ttl time.Duration, fetch fun
 	return f.call, nil
 }
 
+// agentList returns the stored agent list, or fetches it once: a join that reads bluejay_agent
+// by id once per row of the other side sends one request, not one a row.
+func (m *memo) agentList(ctx context.Context, ttl time.Duration, fetch func(context.Context) ([]api.Agent, error)) ([]api.Agent, error) {
+	mk := memoKey{agents: true}
+	if e, ok := m.lookup(mk); ok {
+		return e.agents, nil
+	}
+	f, err := m.await(ctx, flightKey{memoKey: mk}, ttl, func(ctx context.Context, f *flight) (err error) {
+		f.agents, err = fetch(ctx)
+		if err == nil && f.agents == nil {
+			f.agents = []api.Agent{} // an account without agents is an answer worth keeping
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f.agents, nil
+}
+
 func (m *memo) lookup(k memoKey) (*memoEntry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -175,7 +198,7 @@ func (m *memo) storedCall(id string) (*api.CallLog, bool) {
 
 // store adds what a flight read, and indexes its calls.
 func (m *memo) store(k memoKey, f *flight, ttl time.Duration) {
-	e := &memoEntry{key: k, page: f.page, call: f.call, expires: m.now().Add(ttl)}
+	e := &memoEntry{key: k, page: f.page, call: f.call, agents: f.agents, expires: m.now().Add(ttl), bytes: agentBytes * len(f.agents)}
 	var calls []*api.CallLog
 	if f.page != nil {
 		for i := range f.page.CallLogs {
@@ -216,6 +239,9 @@ func (m *memo) forget(e *memoEntry) {
 		drop(e.call)
 	}
 }
+
+// agentBytes is what an agent holds in memory, near enough: a few short fields.
+const agentBytes = 1024
 
 // callBytes is what a call holds in memory, near enough to bound the memo by.
 func callBytes(c *api.CallLog) int {
@@ -268,7 +294,7 @@ func (m *memo) run(ctx context.Context, fk flightKey, f *flight, ttl time.Durati
 		delete(m.flights, fk)
 	}
 	m.mu.Unlock()
-	if f.err == nil && (f.page != nil || f.call != nil) {
+	if f.err == nil && (f.page != nil || f.call != nil || f.agents != nil) {
 		m.store(fk.memoKey, f, ttl)
 	}
 	close(f.done)

@@ -20,7 +20,7 @@ type emitFunc func(call *api.CallLog, t target) (bool, error)
 
 // scanCalls reads every target of req and passes each call to emit.
 func scanCalls(ctx context.Context, d *plugin.QueryData, c *connClient, req scanRequest, emit emitFunc) error {
-	agents, err := c.agentsFor(ctx, req.AgentIDs)
+	agents, err := c.agentsFor(ctx, d, req.AgentIDs)
 	if err != nil {
 		return err
 	}
@@ -41,14 +41,14 @@ func scanCalls(ctx context.Context, d *plugin.QueryData, c *connClient, req scan
 
 // agentsFor resolves the agents to read: the query's, else the connection's agent_ids, else
 // every agent the key can see.
-func (c *connClient) agentsFor(ctx context.Context, fromQuery []string) ([]string, error) {
+func (c *connClient) agentsFor(ctx context.Context, d *plugin.QueryData, fromQuery []string) ([]string, error) {
 	if len(fromQuery) > 0 {
 		return fromQuery, nil
 	}
 	if len(c.settings.AgentIDs) > 0 {
 		return c.settings.AgentIDs, nil
 	}
-	agents, err := c.api.ListAgents(ctx)
+	agents, err := c.agents(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +59,15 @@ func (c *connClient) agentsFor(ctx context.Context, fromQuery []string) ([]strin
 		}
 	}
 	return ids, nil
+}
+
+// agents reads the agent list through the memo. Only a real request waits for the list rate
+// limiter.
+func (c *connClient) agents(ctx context.Context, d *plugin.QueryData) ([]api.Agent, error) {
+	return c.memo.agentList(ctx, memoTTL(d), func(ctx context.Context) ([]api.Agent, error) {
+		d.WaitForListRateLimit(ctx)
+		return c.api.ListAgents(ctx)
+	})
 }
 
 // targetScan reads the pages of one target.

@@ -44,8 +44,7 @@ func streamAgents(ctx context.Context, d *plugin.QueryData) error {
 	if err != nil {
 		return err
 	}
-	d.WaitForListRateLimit(ctx)
-	agents, err := c.api.ListAgents(ctx)
+	agents, err := c.agents(ctx, d)
 	if err != nil {
 		return err
 	}
