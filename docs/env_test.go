@@ -2,6 +2,7 @@ package docs_test
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -11,10 +12,12 @@ import (
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness/pgfdw"
 )
 
 // testEnv is shared by every test of the package: one fake API, the built plugin binary
-// connected to it (for the Postgres examples), and the SQLite engine connected to it.
+// connected to it (for the tables' schemas), Steampipe's Postgres FDW for the plugin in a
+// throwaway PostgreSQL (for the Postgres examples) and the SQLite engine, both connected to it.
 //
 // The fake's clock is now, frozen when the tests start: its sample data sits where it would
 // for a real account today, and every scan of the run sees the same calls, so the Postgres and
@@ -28,6 +31,19 @@ type testEnv struct {
 	dbOnce sync.Once
 	db     *engine.DB
 	dbErr  error
+
+	fdwOnce sync.Once
+	fdw     *pgfdw.Env
+	pg      *pgfdw.Session
+	fdwErr  error
+}
+
+// tableSchema is a table's columns, as the plugin declares them.
+type tableSchema struct {
+	Columns map[string]string // name -> type (proto name)
+	Order   []string
+	// Keys are the key columns with the operators the table accepts for each.
+	Keys map[string][]string
 }
 
 const connection = "bluejay"
@@ -104,9 +120,34 @@ func (e *testEnv) sqlite(t *testing.T) *engine.DB {
 	return e.db
 }
 
+// postgres is one session through the FDW, on the same fake API, with the query cache off. It
+// skips the test when the FDW is not installed, unless pgfdw.EnvRequire is set.
+func (e *testEnv) postgres(t *testing.T) *pgfdw.Session {
+	t.Helper()
+	e.fdwOnce.Do(func() {
+		e.fdw, e.fdwErr = pgfdw.StartEnv(context.Background(), pgfdw.EnvOptions{Server: e.srv})
+		if e.fdwErr == nil {
+			e.pg, e.fdwErr = e.fdw.Connect(context.Background(), pgfdw.SessionOptions{})
+		}
+	})
+	if e.fdwErr != nil {
+		if pgfdw.IsNotInstalled(e.fdwErr) && os.Getenv(pgfdw.EnvRequire) == "" {
+			t.Skipf("the Postgres examples need the FDW: %v (set %s=1 to fail instead)", e.fdwErr, pgfdw.EnvRequire)
+		}
+		t.Fatalf("PostgreSQL with the FDW: %v", e.fdwErr)
+	}
+	return e.pg
+}
+
 func closeEnv() {
 	if theEnv == nil {
 		return
+	}
+	if theEnv.pg != nil {
+		theEnv.pg.Close()
+	}
+	if theEnv.fdw != nil {
+		theEnv.fdw.Close()
 	}
 	if theEnv.db != nil {
 		_ = theEnv.db.Close()
@@ -117,5 +158,4 @@ func closeEnv() {
 	if theEnv.srv != nil {
 		theEnv.srv.Close()
 	}
-	stopPostgres()
 }

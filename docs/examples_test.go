@@ -2,7 +2,6 @@ package docs_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -12,7 +11,7 @@ import (
 	"time"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
-	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness/pgfdw"
 )
 
 // section is one example of the docs: the blocks under one heading.
@@ -37,18 +36,12 @@ func sections(t *testing.T) []*section {
 	return out
 }
 
-// TestExamples runs every SQL example of the docs: the Postgres form through the plugin's
-// qualifiers and columns and then in PostgreSQL, the SQLite form on the engine. Where both
-// forms ran and neither reads the clock, they must return as many rows.
+// TestExamples runs every SQL example of the docs: the Postgres form through Steampipe's
+// Postgres FDW built for the plugin (make fdw), the SQLite form on the engine, both over the
+// same fake API. Where both forms ran and neither reads the clock, they must return as many
+// rows.
 func TestExamples(t *testing.T) {
 	env := getEnv(t)
-	server, err := postgres()
-	switch {
-	case errors.Is(err, errNoPostgres) && os.Getenv(envRequirePostgres) == "":
-		t.Logf("the Postgres examples are checked against the plugin only: %v", err)
-	case err != nil:
-		t.Fatalf("PostgreSQL for the Postgres examples: %v", err)
-	}
 	total := 0
 	for _, s := range sections(t) {
 		name := strings.TrimPrefix(s.file, "docs/") + "/" + s.heading
@@ -58,7 +51,7 @@ func TestExamples(t *testing.T) {
 			for _, ex := range s.blocks {
 				total++
 				if ex.postgres() {
-					pgCount = runPostgresExample(t, env, server, ex)
+					pgCount = runPostgresExample(t, env, ex)
 					clock = clock || readsClock(ex.sql)
 				}
 				if ex.sqlite() {
@@ -81,93 +74,38 @@ var clockRE = regexp.MustCompile(`(?i)now\(\)|'now'|current_(date|timestamp|time
 
 func readsClock(sql string) bool { return clockRE.MatchString(sql) }
 
-// runPostgresExample checks one Postgres example and returns its row count, or -1 when there
-// is no PostgreSQL to run it in.
-func runPostgresExample(t *testing.T, env *testEnv, server *pgServer, ex example) int {
+// runPostgresExample runs one Postgres example through the FDW and returns its row count.
+func runPostgresExample(t *testing.T, env *testEnv, ex example) int {
 	t.Helper()
-	recs, err := runPostgres(t, env, server, ex.sql)
+	res, err := runPostgres(t, env, ex.sql)
 	if err != nil {
-		t.Errorf("%s: %v\n%s", ex, err, ex.sql)
+		t.Errorf("%s: PostgreSQL through the FDW: %v\n%s", ex, err, ex.sql)
 		return -1
 	}
-	if recs == nil {
-		return -1
-	}
-	n := len(recs) - 1
-	t.Logf("postgres: %d rows", n)
-	checkRows(t, ex, "PostgreSQL", n)
-	return n
+	t.Logf("postgres (FDW): %d rows", len(res.Rows))
+	checkRows(t, ex, "PostgreSQL", len(res.Rows))
+	return len(res.Rows)
 }
 
-// runPostgres reads a Postgres query, runs each of its scans through the plugin with the
-// qualifiers Postgres would push down, then the query in PostgreSQL over the rows the scans
-// returned. It returns the rows, header first, or nil when there is no PostgreSQL.
-func runPostgres(t *testing.T, env *testEnv, server *pgServer, sql string) ([][]string, error) {
+func runPostgres(t *testing.T, env *testEnv, sql string) (*pgfdw.Result, error) {
 	t.Helper()
-	a, err := checkSQL(sql, env.schema, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	rows := map[*fromItem][]map[string]any{}
-	for _, it := range a.items {
-		var quals []harness.Qual
-		for col, q := range it.quals {
-			quals = append(quals, harness.Qual{Column: col, Operator: q.op, Value: q.value})
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		r := env.plugin.Query(ctx, harness.Query{Connection: connection, Table: it.name, Quals: quals})
-		cancel()
-		if r.Err != nil {
-			return nil, fmt.Errorf("scan of %s with %s: %w", it.name, qualText(it), r.Err)
-		}
-		rows[it] = r.Rows
-		t.Logf("postgres: %s %s read %d rows", it.name, qualText(it), len(r.Rows))
-	}
-	if server == nil {
-		return nil, nil
-	}
-	script, err := pgScript(a, sql, env.schema, rows)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := server.rows(script)
-	if err != nil {
-		return nil, fmt.Errorf("PostgreSQL: %w", err)
-	}
-	return recs, nil
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	return env.postgres(t).Query(ctx, sql)
 }
 
 // TestPostgresCatchesWhatReadingCannot shows why the Postgres forms run in PostgreSQL: names
 // and qualifiers can be right and the query still fail on types.
 func TestPostgresCatchesWhatReadingCannot(t *testing.T) {
 	env := getEnv(t)
-	server, err := postgres()
-	if err != nil {
-		t.Skipf("no PostgreSQL: %v", err)
-	}
-	_, err = runPostgres(t, env, server, "select round(avg(latency_p95), 1) from bluejay_call_evaluation where agent_id = '42'")
+	_, err := runPostgres(t, env, "select round(avg(latency_p95), 1) from bluejay_call_evaluation where agent_id = '42'")
 	if err == nil || !strings.Contains(err.Error(), "function round(double precision, integer) does not exist") {
 		t.Fatalf("got %v, want PostgreSQL's error on round(double precision, integer)", err)
 	}
-	recs, err := runPostgres(t, env, server, "select round(avg(latency_p95)::numeric, 1) from bluejay_call_evaluation where agent_id = '42'")
-	if err != nil || len(recs) != 2 {
-		t.Fatalf("with the cast: %v, %v", recs, err)
+	res, err := runPostgres(t, env, "select round(avg(latency_p95)::numeric, 1) from bluejay_call_evaluation where agent_id = '42'")
+	if err != nil || len(res.Rows) != 1 {
+		t.Fatalf("with the cast: %v, %v", res, err)
 	}
-}
-
-func qualText(it *fromItem) string {
-	if len(it.quals) == 0 {
-		return "(no qualifiers)"
-	}
-	var parts []string
-	for col, q := range it.quals {
-		v := q.value
-		if tm, ok := v.(time.Time); ok {
-			v = tm.Format(time.RFC3339)
-		}
-		parts = append(parts, fmt.Sprintf("%s %s %v", col, q.op, v))
-	}
-	return strings.Join(sortedStrings(parts), " and ")
 }
 
 // Two ways to write a time bound in SQLite that run and return the wrong rows: a column

@@ -10,8 +10,10 @@ import (
 
 // EnvOptions configure an Env.
 type EnvOptions struct {
-	// API configures the fake Bluejay API.
+	// API configures the fake Bluejay API the Env starts, unless Server is given.
 	API fakeapi.Options
+	// Server is a fake API already running, which the Env uses and leaves running.
+	Server *fakeapi.Server
 	// Config adds to (or, with a nil value, removes from) the connection config, which holds
 	// the fake's key and base_url unless told otherwise.
 	Config map[string]any
@@ -25,11 +27,15 @@ type Env struct {
 	Cluster *Cluster
 	API     *fakeapi.Server
 	DB      *DB
+	ownAPI  bool
 }
 
 // StartEnv starts the fake API, then the server, then creates the database.
 func StartEnv(ctx context.Context, opts EnvOptions) (*Env, error) {
-	e := &Env{API: fakeapi.NewServer(opts.API)}
+	e := &Env{API: opts.Server}
+	if e.API == nil {
+		e.API, e.ownAPI = fakeapi.NewServer(opts.API), true
+	}
 	var err error
 	if e.Cluster, err = StartCluster(ClusterOptions{Env: opts.ServerEnv}); err != nil {
 		e.Close()
@@ -67,7 +73,7 @@ func (e *Env) Close() {
 	if e.Cluster != nil {
 		e.Cluster.Stop()
 	}
-	if e.API != nil {
+	if e.ownAPI {
 		e.API.Close()
 	}
 }

@@ -1,0 +1,110 @@
+package fdwtest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness/pgfdw"
+)
+
+// errorCase is a query that must fail, and what its error says.
+type errorCase struct {
+	name string
+	// setup returns the session to run sql on, and a func that undoes what it changed.
+	setup func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func())
+	sql   string
+	want  string
+}
+
+func sharedSession(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
+	return session(t, env, false), func() {}
+}
+
+// configSession is a session on a database of its own, whose connection config is cfg.
+func configSession(cfg map[string]any) func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
+	return func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
+		kv := map[string]any{"api_key": "fake-bluejay-key", "base_url": env.API.URL}
+		for k, v := range cfg {
+			kv[k] = v
+		}
+		db, err := env.Cluster.CreateDB(context.Background(), pgfdw.DBOptions{Config: harness.Config(kv)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := db.Connect(context.Background(), pgfdw.SessionOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, s.Close
+	}
+}
+
+// with422 makes the fake answer every call-log page with a FastAPI validation error.
+func with422(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
+	env.API.SetRawResponse(func(r *http.Request) (int, http.Header, []byte, bool) {
+		if !strings.HasPrefix(r.URL.Path, "/v1/retrieve-call-logs/") {
+			return 0, nil, nil, false
+		}
+		body := `{"detail":[{"type":"literal_error","loc":["query","last"],"msg":"Input should be '1day' or 'all'","input":"7days"}]}`
+		return http.StatusUnprocessableEntity, http.Header{"Content-Type": {"application/json"}}, []byte(body), true
+	})
+	return session(t, env, false), func() { env.API.SetRawResponse(nil) }
+}
+
+var errorCases = []errorCase{
+	{"bad last", sharedSession, "select count(*) from bluejay_call where agent_id = '42' and last = '2days'", `last = "2days" is not a window the API accepts`},
+	{"wrong key", configSession(map[string]any{"api_key": "not-the-key"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "the API rejected the API key (HTTP 401"},
+	{"422", with422, "select count(*) from bluejay_call where agent_id = '42' and last = '7days'", "HTTP 422: query.last: Input should be '1day' or 'all'"},
+	{"non-loopback base_url", configSession(map[string]any{"base_url": "http://192.0.2.1"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "uses plain http to a host that is not loopback"},
+}
+
+// TestFDWErrorsReachTheClient: each failure reaches the SQL client as an error that says what
+// to fix, with the connection's name once.
+func TestFDWErrorsReachTheClient(t *testing.T) {
+	env := sharedEnv(t)
+	for _, c := range errorCases {
+		t.Run(c.name, func(t *testing.T) {
+			s, undo := c.setup(t, env)
+			defer undo()
+			_, err := s.Query(context.Background(), c.sql)
+			if err == nil {
+				t.Fatalf("%s: no error", c.sql)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %q, want it to say %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "bluejay: bluejay:") {
+				t.Errorf("the connection's name twice: %q", err)
+			}
+			t.Logf("%v", err)
+		})
+	}
+}
+
+// BenchmarkFDWErrorLoss measures how often each failure reaches the client as a clean end
+// instead of an error: run with -benchtime=200x (docs/reliability.md). Each run is a fresh
+// session, so a fresh plugin, as a new Steampipe connection would be.
+func BenchmarkFDWErrorLoss(b *testing.B) {
+	env := sharedEnv(b)
+	for _, c := range errorCases {
+		b.Run(c.name, func(b *testing.B) {
+			lost := 0
+			for range b.N {
+				s, undo := c.setup(b, env)
+				if _, err := s.Query(context.Background(), c.sql); err == nil || !strings.Contains(err.Error(), c.want) {
+					lost++
+				}
+				undo()
+				s.Close()
+			}
+			b.ReportMetric(float64(lost)*100/float64(b.N), "%lost")
+			if lost > 0 {
+				b.Logf("%d of %d runs lost the error", lost, b.N)
+			}
+		})
+	}
+}
+

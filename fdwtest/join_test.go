@@ -1,0 +1,121 @@
+package fdwtest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// joinCase is a join of our tables and the direct scan whose rows it must return.
+type joinCase struct {
+	name, join, direct string
+	// maxPages bounds the join's page requests; 0 means the direct scan's own.
+	maxPages int
+}
+
+var joinCases = []joinCase{
+	{
+		name:   "call with tool call, quals on the call only",
+		join:   "select t.call_id, t.position, t.name from bluejay_call c join bluejay_call_tool_call t on t.call_id = c.id where c.agent_id = '42' and c.last = '7days'",
+		direct: "select call_id, position, name from bluejay_call_tool_call where agent_id = '42' and last = '7days'",
+		// PostgreSQL scans the tool calls first, without quals: every call of the account.
+		maxPages: 40,
+	},
+	{
+		name:   "call with evaluation, quals on both",
+		join:   "select e.id, e.call_id, e.hallucination from bluejay_call c join bluejay_call_evaluation e on e.call_id = c.id where c.agent_id = '42' and c.last = '30days' and e.agent_id = '42' and e.last = '30days'",
+		direct: "select id, call_id, hallucination from bluejay_call_evaluation where agent_id = '42' and last = '30days'",
+	},
+	{
+		name:     "call with evaluation, quals on the call only",
+		join:     "select e.id, e.call_id from bluejay_call c join bluejay_call_evaluation e on e.call_id = c.id where c.agent_id = '42' and c.last = '7days'",
+		direct:   "select id, call_id from bluejay_call_evaluation where agent_id = '42' and last = '7days'",
+		maxPages: 40,
+	},
+	{
+		name:     "call with evaluation, quals on the evaluation only",
+		join:     "select c.id, c.status, e.goal_success from bluejay_call c join bluejay_call_evaluation e on e.call_id = c.id where e.agent_id = '42' and e.last = '7days'",
+		direct:   "select call_id, (select status from bluejay_call where id = e.call_id), goal_success from bluejay_call_evaluation e where agent_id = '42' and last = '7days'",
+		maxPages: 40,
+	},
+	{
+		name:     "call with participant, quals on both",
+		join:   "select p.call_id, p.position, p.role from bluejay_call c join bluejay_call_participant p on p.call_id = c.id where c.agent_id = '42' and c.last = '7days' and p.agent_id = '42' and p.last = '7days'",
+		direct: "select call_id, position, role from bluejay_call_participant where agent_id = '42' and last = '7days'",
+	},
+	{
+		name:     "call with event, quals on both",
+		join:   "select v.call_id, v.position, v.title from bluejay_call c join bluejay_call_event v on v.call_id = c.id where c.agent_id = '42' and c.last = '7days' and v.agent_id = '42' and v.last = '7days'",
+		direct: "select call_id, position, title from bluejay_call_event where agent_id = '42' and last = '7days'",
+	},
+	{
+		name:     "call with custom metric, quals on both",
+		join:   "select m.call_id, m.evaluation_id, m.position, m.name from bluejay_call c join bluejay_call_custom_metric m on m.call_id = c.id where c.agent_id = '42' and c.last = '7days' and m.agent_id = '42' and m.last = '7days'",
+		direct: "select call_id, evaluation_id, position, name from bluejay_call_custom_metric where agent_id = '42' and last = '7days'",
+	},
+	{
+		name:   "evaluation with custom metric, quals on both",
+		join:   "select m.evaluation_id, m.position, m.name, e.hallucination from bluejay_call_evaluation e join bluejay_call_custom_metric m on m.call_id = e.call_id and m.evaluation_id = e.id where e.agent_id = '42' and e.last = '30days' and m.agent_id = '42' and m.last = '30days'",
+		direct: "select m.evaluation_id, m.position, m.name, e.hallucination from bluejay_call_custom_metric m join (select id, hallucination from bluejay_call_evaluation where agent_id = '42' and last = '30days' offset 0) e on e.id = m.evaluation_id where m.agent_id = '42' and m.last = '30days'",
+	},
+	{
+		name:   "tool call with agent",
+		join:   "select t.call_id, t.position, a.name from bluejay_call_tool_call t join bluejay_agent a on a.id = t.agent_id where t.agent_id = '42' and t.last = '7days'",
+		direct: "select t.call_id, t.position, (select name from bluejay_agent where id = '42') from bluejay_call_tool_call t where t.agent_id = '42' and t.last = '7days'",
+	},
+}
+
+// TestFDWJoinsReturnTheRowsOfTheDirectScan: whatever plan PostgreSQL picks for a join of our
+// tables, it returns the rows the constrained side reads directly, and never asks the API for
+// a call a scan of the same query has read.
+func TestFDWJoinsReturnTheRowsOfTheDirectScan(t *testing.T) {
+	env := sharedEnv(t)
+	for _, c := range joinCases {
+		t.Run(c.name, func(t *testing.T) {
+			want := sortedRows(query(t, session(t, env, false), c.direct).Rows)
+			s := session(t, env, false)
+			m := mark(env)
+			start := time.Now()
+			got := sortedRows(query(t, s, c.join).Rows)
+			took := time.Since(start)
+			l := requestsSince(env, m)
+			if len(want) == 0 {
+				t.Fatal("the direct scan returned no rows: the case proves nothing")
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("the join returned %d rows, the direct scan %d\nplan:\n%s", len(got), len(want), explain(t, s, c.join))
+			}
+			if l.gets() != 0 {
+				t.Errorf("the join sent %d gets for calls its scans had read", l.gets())
+			}
+			t.Logf("%d rows, %d page requests, %d requests in all, %s", len(got), l.pages(), len(l), took.Round(time.Millisecond))
+			if c.maxPages > 0 && l.pages() > c.maxPages {
+				t.Errorf("the join sent %d page requests, want at most %d", l.pages(), c.maxPages)
+			}
+		})
+	}
+}
+
+// TestFDWThirtyDayJoinCostsItsScansPages: the join the docs show, quals on both sides, reads
+// each page once, sends no get, whichever side PostgreSQL scans first.
+func TestFDWThirtyDayJoinCostsItsScansPages(t *testing.T) {
+	env := sharedEnv(t)
+	pages := pagesFor(len(env.API.Expected("42", "", "30days")))
+	s := session(t, env, false)
+	m := mark(env)
+	query(t, s, joinCases[1].join)
+	l := requestsSince(env, m)
+	if l.pages() != pages || l.gets() != 0 || len(l) != pages {
+		t.Fatalf("%d page requests and %d gets (%d in all), want the scan's own %d pages and no get", l.pages(), l.gets(), len(l), pages)
+	}
+}
+
+func sortedRows(rows [][]string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = strings.Join(r, "|")
+	}
+	slices.Sort(out)
+	return out
+}
