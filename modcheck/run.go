@@ -219,7 +219,7 @@ func SQLiteSQL(sql string) string {
 	return b.String()
 }
 
-// closingQuote returns the index just past the quote that closes the one at i ('' and "" are
+// closingQuote returns the index just past the quote that closes the one at i (” and "" are
 // escaped quotes).
 func closingQuote(sql string, i int) int {
 	q := sql[i]
