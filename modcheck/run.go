@@ -219,8 +219,8 @@ func SQLiteSQL(sql string) string {
 	return b.String()
 }
 
-// closingQuote returns the index just past the quote that closes the one at i (” and "" are
-// escaped quotes).
+// closingQuote returns the index just past the quote that closes the one at i; a doubled
+// quote inside is an escaped one.
 func closingQuote(sql string, i int) int {
 	q := sql[i]
 	for j := i + 1; j < len(sql); j++ {
