@@ -178,7 +178,7 @@ control "custom_eval_success_rate" {
 }
 
 control "negative_sentiment_rate" {
-  title       = "Callers leave negative in no more than max_negative_sentiment_pct of an agent's calls"
+  title       = "No more than max_negative_sentiment_pct of an agent's calls leave the caller negative"
   description = "Share of calls with a sentiment whose sentiment_label is negative."
 
   param "window" {
