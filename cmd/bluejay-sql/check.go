@@ -84,8 +84,15 @@ func (a *app) parseCheck(args []string) (*checkOptions, error) {
 		fmt.Fprint(a.stderr, checkUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	// Names and flags may come in any order: parse again after each name.
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return nil, err
+		}
+		if rest = fs.Args(); len(rest) == 0 {
+			break
+		}
+		o.targets, rest = append(o.targets, rest[0]), rest[1:]
 	}
 	switch o.output {
 	case "text", "json", "csv":
@@ -97,7 +104,6 @@ func (a *app) parseCheck(args []string) (*checkOptions, error) {
 	default:
 		return nil, fmt.Errorf("--progress %q: use auto, on or off", o.progress)
 	}
-	o.targets = fs.Args()
 	return o, nil
 }
 
