@@ -2,10 +2,15 @@ package modcheck
 
 import (
 	"fmt"
+	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/mod"
 )
@@ -150,4 +155,52 @@ func TestSQLiteSQL(t *testing.T) {
 	if got := SQLiteSQL(in); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+}
+
+// TestControlsTableOfTheDocs: docs/checks.md lists every control under its benchmark, with its
+// threshold variable and that variable's default.
+func TestControlsTableOfTheDocs(t *testing.T) {
+	m := loadRepoMod(t, nil)
+	doc, err := os.ReadFile("../docs/checks.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| (\\w+) \\| `(\\w+)` \\| .* \\| (?:`(\\w+)` \\((\\w+)\\)|none) \\|$")
+	listed := map[string]bool{}
+	for _, mm := range row.FindAllStringSubmatch(string(doc), -1) {
+		bench, control, variable, def := mm[1], mm[2], mm[3], mm[4]
+		listed[control] = true
+		b := m.Benchmark(bench)
+		if b == nil || !slices.Contains(b.Children, "control."+control) {
+			t.Errorf("docs: %s is not in benchmark %s", control, bench)
+		}
+		c := m.Control(control)
+		if c == nil {
+			t.Errorf("docs list a control %s the mod lacks", control)
+			continue
+		}
+		if variable == "" {
+			continue
+		}
+		v := m.Variable(variable)
+		if v == nil || v.Default.GoString() != cty.NumberIntVal(mustInt(t, def)).GoString() {
+			t.Errorf("docs: %s (%s), the mod says %#v", variable, def, v)
+		}
+		if !slices.ContainsFunc(c.Params, func(p Param) bool { return p.Default.Equals(v.Value).True() && p.Name != "window" }) {
+			t.Errorf("docs: %s does not take %s", control, variable)
+		}
+	}
+	for _, c := range m.Controls {
+		if !listed[c.Name] {
+			t.Errorf("docs/checks.md does not list control %s", c.Name)
+		}
+	}
+}
+
+func mustInt(t *testing.T, s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

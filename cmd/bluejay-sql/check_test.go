@@ -175,3 +175,30 @@ func TestCheckBrokenModRunsTheRest(t *testing.T) {
 		t.Errorf("the other controls did not run:\n%s", out)
 	}
 }
+
+// TestChecksDocShowsTheRealOutput: the sample output and the totals in docs/checks.md are what
+// the command prints.
+func TestChecksDocShowsTheRealOutput(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/checks.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	const intro = "What `bluejay-sql check --demo tool_call_failures agent_ended_before_user_spoke` prints"
+	_, after, ok := strings.Cut(text, intro)
+	_, block, ok2 := strings.Cut(after, "```text\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("docs/checks.md: no sample output block")
+	}
+	code, out, _ := run(t, "", "check", "--demo", "tool_call_failures", "agent_ended_before_user_spoke")
+	if code != exitCheckAlarm || strings.TrimSpace(out) != strings.TrimSpace(block) {
+		t.Errorf("exit %d; docs/checks.md shows\n%s\nthe command prints\n%s", code, block, out)
+	}
+	_, out, _ = run(t, "", "check", "--demo")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	summary := strings.TrimPrefix(lines[len(lines)-1], "Summary: ")
+	if !strings.Contains(strings.ReplaceAll(text, "\n", " "), "`Summary: "+summary+"`") {
+		t.Errorf("docs/checks.md does not quote the demo's summary %q", summary)
+	}
+}
