@@ -137,7 +137,7 @@ func readControl(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostic
 	c.SQL = sqlAttr(b, &own)
 	c.Params = readParams(b, ctx, &own)
 	if own.HasErrors() {
-		c.Err = errors.New(FormatDiag(own.Errs()[0].(*hcl.Diagnostic)))
+		c.Err = firstError(own)
 	}
 	*diags = append(*diags, own...)
 	return c
@@ -154,10 +154,20 @@ func readQuery(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics)
 	q.SQL = sqlAttr(b, &own)
 	q.Params = readParams(b, ctx, &own)
 	if own.HasErrors() {
-		q.Err = errors.New(FormatDiag(own.Errs()[0].(*hcl.Diagnostic)))
+		q.Err = firstError(own)
 	}
 	*diags = append(*diags, own...)
 	return q
+}
+
+// firstError is the first error of diags, as "file:line: message".
+func firstError(diags hcl.Diagnostics) error {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			return errors.New(FormatDiag(d))
+		}
+	}
+	return nil
 }
 
 func titleAndDescription(b *hclsyntax.Block, diags *hcl.Diagnostics) (title, description string) {

@@ -202,3 +202,10 @@ func TestChecksDocShowsTheRealOutput(t *testing.T) {
 		t.Errorf("docs/checks.md does not quote the demo's summary %q", summary)
 	}
 }
+
+func TestCheckProgressOnStderr(t *testing.T) {
+	code, out, errOut := run(t, "", "check", "--demo", "--progress", "on", "latency_p95", "pii_redaction_enabled")
+	if code != exitCheckAlarm || !strings.Contains(errOut, "[1/2] latency_p95") || !strings.Contains(errOut, "[2/2] pii_redaction_enabled") || strings.Contains(out, "[1/2]") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
