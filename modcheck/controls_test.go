@@ -162,6 +162,9 @@ func TestWhereFiltersRowsAndBadSQLIsAnError(t *testing.T) {
 	if r.Err != nil || len(r.Rows) != 2 || r.Rows[0].Resource != "sales team ☎" || r.Rows[1].Resource != "support-bot" {
 		t.Errorf("rows %+v, err %v", r.Rows, r.Err)
 	}
+	if r := RunControl(context.Background(), db, m.Control("latency_p95"), "nosuchcol = 1"); r.Err == nil || !strings.Contains(r.Err.Error(), `no such column: nosuchcol (its rows were filtered by the condition "nosuchcol = 1")`) {
+		t.Errorf("a bad condition: %v", r.Err)
+	}
 	bad := &Control{Name: "bad", SQL: "select id as resource from bluejay_agent", Range: m.Control("hallucination_rate").Range}
 	if r := RunControl(context.Background(), db, bad, ""); r.Err == nil || !strings.Contains(r.Err.Error(), `mod/quality.pp:16: control "bad": its query returns no "status" column`) {
 		t.Errorf("err %v", r.Err)

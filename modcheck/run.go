@@ -85,6 +85,9 @@ func RunControl(ctx context.Context, db Querier, c *Control, where string) *Cont
 		sql = "select * from (\n" + strings.TrimRight(strings.TrimSpace(sql), ";") + "\n) as control_rows where " + where
 	}
 	out, err := db.Query(ctx, SQLiteSQL(sql), args...)
+	if err != nil && strings.TrimSpace(where) != "" {
+		err = fmt.Errorf("%w (its rows were filtered by the condition %q)", err, where)
+	}
 	if err != nil {
 		res.Err = fmt.Errorf("%s:%d: control %q: %w", c.Range.Filename, c.Range.Start.Line, c.Name, err)
 		return res

@@ -89,7 +89,11 @@ func writeCheckText(w *bufio.Writer, m *modcheck.Mod, results []checkResult) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nSummary: %d controls; %s\n", len(results), countsText(totals(results)))
+	noun := "controls"
+	if len(results) == 1 {
+		noun = "control"
+	}
+	fmt.Fprintf(w, "\nSummary: %d %s; %s\n", len(results), noun, countsText(totals(results)))
 }
 
 type jsonRow struct {
