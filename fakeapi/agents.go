@@ -19,15 +19,31 @@ type AgentSpec struct {
 	// Labels are the labels its calls are drawn from, the first the most frequent.
 	// Empty means {"production"}.
 	Labels []string
+	// Incidents make some of its calls misbehave the way the mod's controls (mod/) look for.
+	Incidents Incidents
+}
+
+// Incidents are faults of an agent's own making, each the chance that one call (or one tool
+// call) has it. They draw from their own random stream, so every other field of every call is
+// the same with or without them.
+type Incidents struct {
+	// ToolErrors is the chance that a tool call returns an output with an "error" key.
+	ToolErrors float64
+	// EarlyHangups is the chance that the agent ends a call before the caller speaks: the
+	// call is ended by the AGENT and each of its evaluations counts one turn, the agent
+	// speaking all of it.
+	EarlyHangups float64
 }
 
 // DefaultAgents is the account every test gets unless it says otherwise: integer and string
-// ids, an id that needs URL escaping, a text agent, and an agent with no calls.
+// ids, an id that needs URL escaping, a text agent, and an agent with no calls. Agent 7 hangs
+// up on silent callers and support-bot's tools fail, so that the mod's compliance controls
+// find both a passing and a failing agent.
 func DefaultAgents() []AgentSpec {
 	return []AgentSpec{
 		{ID: "42", IntID: true, Calls: 2500, Labels: []string{"production", "staging", "canary"}},
-		{ID: "7", IntID: true, Calls: 600, Labels: []string{"production", "staging"}},
-		{ID: "support-bot", Calls: 300, Labels: []string{"production", "canary"}},
+		{ID: "7", IntID: true, Calls: 600, Labels: []string{"production", "staging"}, Incidents: Incidents{EarlyHangups: 0.1}},
+		{ID: "support-bot", Calls: 300, Labels: []string{"production", "canary"}, Incidents: Incidents{ToolErrors: 0.3}},
 		{ID: "sales team ☎", Calls: 50, Labels: []string{"production"}},
 		{ID: "empty", Calls: 0, Labels: []string{"production"}},
 	}

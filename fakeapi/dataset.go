@@ -44,7 +44,7 @@ func newDataset(seed int64, codec idCodec, spec AgentSpec, ordinal int, anchor t
 	spec.Labels = append([]string(nil), spec.Labels...)
 	d := &dataset{ordinal: ordinal, spec: spec, base: max(spec.Calls, 0)}
 	d.prof = buildProfile(seed, spec, ordinal, anchor)
-	d.gen = callGen{seed: seed, codec: codec, ordinal: ordinal, prof: &d.prof, agentID: spec.ID, labels: spec.Labels}
+	d.gen = callGen{seed: seed, codec: codec, ordinal: ordinal, prof: &d.prof, agentID: spec.ID, labels: spec.Labels, incidents: spec.Incidents}
 	span := int64(spreadDays * 24 * time.Hour / time.Microsecond)
 	d.startUS = anchor.UnixMicro() - span
 	if d.base > 0 {

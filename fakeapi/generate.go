@@ -14,15 +14,17 @@ const (
 	streamContent uint64 = iota + 1
 	streamLabel
 	streamTime
+	streamIncident
 )
 
 type callGen struct {
-	seed    int64
-	codec   idCodec
-	ordinal int
-	prof    *agentProfile
-	agentID string
-	labels  []string
+	seed      int64
+	codec     idCodec
+	ordinal   int
+	prof      *agentProfile
+	agentID   string
+	labels    []string
+	incidents Incidents
 }
 
 // labelOf draws from the labels with weights n, n-1, ..., 1 so each label has its own count.
@@ -85,7 +87,36 @@ func (g *callGen) call(index int, createdUS int64) Call {
 	c.Metadata = callMetadata(&r, index)
 	c.CustomMetrics = legacyMetrics(&r)
 	c.ConversationEndedBy = endedBy(&r)
+	g.addIncidents(&c, index)
 	return c
+}
+
+var toolErrors = []string{
+	`{"error":"upstream timeout after 10s","status":"failed"}`,
+	`{"error":"order service returned 503","retryable":true}`,
+}
+
+// addIncidents applies the agent's incidents from their own stream, after everything else is
+// drawn, so an agent without incidents gets the very calls it always had.
+func (g *callGen) addIncidents(c *Call, index int) {
+	in := g.incidents
+	if in == (Incidents{}) {
+		return
+	}
+	r := seedFor(g.seed, g.prof.hash, index, streamIncident)
+	for i := range c.ToolCalls {
+		if r.chance(in.ToolErrors) {
+			c.ToolCalls[i].Output = RawJSON(r.pick(toolErrors))
+		}
+	}
+	if !r.chance(in.EarlyHangups) {
+		return
+	}
+	c.ConversationEndedBy = ptr("AGENT")
+	for i := range c.Evaluations {
+		c.Evaluations[i].NumTurns = ptr(int64(1))
+		c.Evaluations[i].AgentSpeakPercentage = ptr(100.0)
+	}
 }
 
 func pickStatus(r *rng) string {

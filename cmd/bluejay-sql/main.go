@@ -4,6 +4,7 @@
 //	bluejay-sql "select agent_id, count(*) from bluejay_call where last = '7days' group by 1"
 //	bluejay-sql --config ~/.steampipe/config/bluejay.spc      # interactive prompt
 //	bluejay-sql --demo                                         # sample data, no account
+//	bluejay-sql check --demo                                   # the mod's controls (check.go)
 package main
 
 import (
@@ -54,6 +55,9 @@ type options struct {
 }
 
 func (a *app) run(ctx context.Context, args []string) int {
+	if len(args) > 0 && args[0] == "check" {
+		return a.runCheck(ctx, args[1:]) // check.go
+	}
 	if err := a.parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -111,6 +115,7 @@ func (a *app) parse(args []string) error {
 }
 
 const usageText = `Usage: bluejay-sql [flags] ["select ..."]
+       bluejay-sql check [flags] [all | benchmark or control names...]   (check -h for more)
 
 Runs SQL (SQLite dialect) over the Bluejay plugin's tables: bluejay_call, bluejay_call_evaluation,
 bluejay_call_custom_metric, bluejay_call_tool_call, bluejay_call_event, bluejay_call_participant,
