@@ -56,8 +56,8 @@ var joinCases = []joinCase{
 	},
 	{
 		name:   "evaluation with custom metric, quals on both",
-		join:   "select m.evaluation_id, m.position, m.name, e.hallucination from bluejay_call_evaluation e join bluejay_call_custom_metric m on m.call_id = e.call_id and m.evaluation_id = e.id where e.agent_id = '42' and e.last = '30days' and m.agent_id = '42' and m.last = '30days'",
-		direct: "select m.evaluation_id, m.position, m.name, e.hallucination from bluejay_call_custom_metric m join (select id, hallucination from bluejay_call_evaluation where agent_id = '42' and last = '30days' offset 0) e on e.id = m.evaluation_id where m.agent_id = '42' and m.last = '30days'",
+		join:   "select m.evaluation_id, m.position, m.name from bluejay_call_evaluation e join bluejay_call_custom_metric m on m.call_id = e.call_id and m.evaluation_id = e.id where e.agent_id = '42' and e.last = '7days' and m.agent_id = '42' and m.last = '7days'",
+		direct: "select evaluation_id, position, name from bluejay_call_custom_metric where agent_id = '42' and last = '7days'",
 	},
 	{
 		name:   "tool call with agent",

@@ -1,0 +1,67 @@
+package fdwtest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness/pgfdw"
+)
+
+// The scans docs/performance.md compares across engines: agent 42's 2,500 calls, read through
+// the FDW (a fresh session, so a fresh plugin and memo, each time) and on the SQLite engine
+// (a fresh database each time), over the same fake API with no latency.
+var benchScans = []struct{ name, sql string }{
+	{"count", "select count(*) from bluejay_call where agent_id = '42' and last = 'all'"},
+	{"id", "select id from bluejay_call where agent_id = '42' and last = 'all'"},
+	{"star", "select * from bluejay_call where agent_id = '42' and last = 'all'"},
+	{"join-30days", joinCases[1].join},
+}
+
+// BenchmarkFDWScan: make bench runs it with -benchtime=5x.
+func BenchmarkFDWScan(b *testing.B) {
+	env := sharedEnv(b)
+	for _, sc := range benchScans {
+		for _, cache := range []bool{false, true} {
+			name := sc.name + map[bool]string{false: "/cache-off", true: "/cache-on"}[cache]
+			b.Run(name, func(b *testing.B) {
+				for range b.N {
+					b.StopTimer()
+					s, err := env.Connect(context.Background(), pgfdw.SessionOptions{Cache: cache})
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					if _, err := s.Query(context.Background(), sc.sql); err != nil {
+						b.Fatal(err)
+					}
+					b.StopTimer()
+					s.Close()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkSQLiteScan is the same scans on the embedded engine, for the ratio.
+func BenchmarkSQLiteScan(b *testing.B) {
+	env := sharedEnv(b)
+	for _, sc := range benchScans[:3] {
+		b.Run(sc.name, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				db, err := engine.Open(context.Background(), engine.Config{HCL: engine.FakeHCL(env.API, fakeapi.DefaultAPIKey)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := db.Query(context.Background(), sc.sql); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				_ = db.Close()
+			}
+		})
+	}
+}
