@@ -10,9 +10,12 @@ import (
 )
 
 // This file is the one paging loop: every table that reads call logs streams them through
-// scanCalls, which reads page 1, then the remaining pages concurrently (up to max_concurrency
-// in flight), hands each call to the table once, and stops as soon as the query needs no more
-// rows.
+// scanCalls. A scan reads its targets (agent × label) at once: page 1 of each (it says how many
+// pages there are), then the rest, with up to max_concurrency pages outstanding; every request
+// also waits for the connection's request budget (budget.go), which all scans share. Pages are
+// handed to the table one at a time, as they arrive, from the goroutine that called scanCalls
+// (the SDK's StreamListItem is not safe for concurrent use), and the scan stops as soon as the
+// query needs no more rows.
 
 // emitFunc receives each call of a scan once, with the target it was read for; it returns false
 // when the query needs no more rows, and an error when the call cannot become rows.
@@ -24,19 +27,22 @@ func scanCalls(ctx context.Context, d *plugin.QueryData, c *connClient, req scan
 	if err != nil {
 		return err
 	}
+	s := &callScan{d: d, c: c, pageSize: req.PageSize, limit: req.Limit, emit: emit, pending: targetsOf(agents, req)}
+	return s.run(ctx)
+}
+
+// targetsOf is every agent read with every label filter of req.
+func targetsOf(agents []string, req scanRequest) []target {
+	out := make([]target, 0, len(agents)*len(req.Labels))
 	for _, agent := range agents {
 		if agent == "" {
 			continue // no agent has an empty id; asking would change the request path
 		}
 		for _, label := range req.Labels {
-			s := &targetScan{d: d, c: c, t: target{AgentID: agent, Label: label, Last: req.Last}, pageSize: req.PageSize, limit: req.Limit, emit: emit, seen: map[string]struct{}{}}
-			more, err := s.run(ctx)
-			if err != nil || !more {
-				return err
-			}
+			out = append(out, target{AgentID: agent, Label: label, Last: req.Last})
 		}
 	}
-	return nil
+	return out
 }
 
 // agentsFor resolves the agents to read: the query's, else the connection's agent_ids, else
@@ -48,7 +54,7 @@ func (c *connClient) agentsFor(ctx context.Context, fromQuery []string) ([]strin
 	if len(c.settings.AgentIDs) > 0 {
 		return c.settings.AgentIDs, nil
 	}
-	agents, err := c.api.ListAgents(ctx)
+	agents, err := c.listAgents(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -61,63 +67,94 @@ func (c *connClient) agentsFor(ctx context.Context, fromQuery []string) ([]strin
 	return ids, nil
 }
 
-// targetScan reads the pages of one target.
-type targetScan struct {
+// callScan reads the targets of one list call. It owns every targetScan: only run's goroutine
+// touches them; the goroutines it starts only fetch.
+type callScan struct {
 	d        *plugin.QueryData
 	c        *connClient
-	t        target
 	pageSize int
 	limit    int64
 	emit     emitFunc
-	// seen holds the ids already emitted: when calls arrive while a scan pages, a call moves
-	// from one page to the next and would otherwise be read twice.
-	seen map[string]struct{}
-	// firstCount is page 1's total_count; a later page that reports more means calls arrived
-	// during the scan. So does a call read twice: the calls before it moved it to a later page.
-	firstCount int
-	arrived    bool
-	stopped    bool
+	// pending are the targets whose page 1 has not been asked for yet.
+	pending []target
+	// ready is the round-robin queue of what has a page to ask for: targets, and nil for "open
+	// the next pending target". Taking turns keeps one large agent from holding back the
+	// others' first pages (and rows).
+	ready []*targetScan
+	// outstanding is how many pages were asked for and not yet handed over; each holds at
+	// most one page in memory, so this bounds the scan's memory.
+	outstanding int
 }
 
-// run reads the target; it returns false when the query needs no more rows.
-func (s *targetScan) run(ctx context.Context) (bool, error) {
-	first, err := s.fetch(ctx, 1, false)
-	if err != nil {
-		return false, err
-	}
-	s.firstCount = first.TotalCount
-	if more, err := s.emitPage(first); !more {
-		return false, err
-	}
-	if err := s.readRest(ctx, 2, s.pageCount(first)); err != nil || s.stopped {
-		return !s.stopped, err
-	}
-	if s.arrived {
-		// Pages read out of order while calls arrived can skip a call at a page edge; one
-		// more pass in page order, straight from the API, cannot.
-		return s.readInOrder(ctx)
-	}
-	return true, nil
+// pageJob is one page to read.
+type pageJob struct {
+	ts    *targetScan
+	page  int
+	fresh bool // straight from the API, bypassing the memo (the in-order pass)
 }
 
-// readRest reads pages from..to with up to max_concurrency requests in flight, and keeps going
-// while pages report more pages than that (calls arriving during the scan).
-func (s *targetScan) readRest(ctx context.Context, from, to int) error {
-	for from <= to && !s.stopped {
-		batchTo := min(to, from+s.pagesWanted()-1)
-		maxTotal, err := s.readConcurrently(ctx, from, batchTo)
-		if err != nil {
+type pageResult struct {
+	job  pageJob
+	page *api.CallLogsPage
+	err  error
+}
+
+// run reads the targets until they are done, the query needs no more rows, or a page fails.
+func (s *callScan) run(ctx context.Context) error {
+	if len(s.pending) == 0 {
+		return nil
+	}
+	s.ready = []*targetScan{nil}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	// outstanding never exceeds maxOutstanding, so no fetch ever blocks handing its page over.
+	results := make(chan pageResult, s.maxOutstanding())
+	for {
+		s.startFetches(ctx, &wg, results)
+		if s.outstanding == 0 {
+			return nil // nothing asked for and nothing left to ask
+		}
+		r := <-results
+		s.outstanding--
+		r.job.ts.outstanding--
+		if r.err != nil {
+			return r.err
+		}
+		if more, err := s.accept(r); !more {
 			return err
 		}
-		from, to = batchTo+1, max(to, maxTotal)
 	}
-	return nil
 }
 
-// pagesWanted is how many more pages a LIMIT can still use, at one row per call: pages whose
-// rows the query will never read are not requested. Tables with several rows per call, or
-// calls deduplicated away, simply come back for another batch.
-func (s *targetScan) pagesWanted() int {
+// maxOutstanding is max_concurrency: a scan asks for no more pages at once than the whole
+// connection may have in flight, and fewer when a LIMIT can use fewer.
+func (s *callScan) maxOutstanding() int {
+	return max(s.c.settings.MaxConcurrency, 1)
+}
+
+// startFetches asks for the next pages while the scan may have more outstanding.
+func (s *callScan) startFetches(ctx context.Context, wg *sync.WaitGroup, results chan<- pageResult) {
+	for s.outstanding < min(s.maxOutstanding(), s.pagesWanted()) {
+		j, ok := s.nextJob()
+		if !ok {
+			return
+		}
+		s.outstanding++
+		j.ts.outstanding++
+		wg.Go(func() {
+			page, err := j.ts.fetch(ctx, j.page, j.fresh)
+			results <- pageResult{job: j, page: page, err: err}
+		})
+	}
+}
+
+// pagesWanted is how many more pages a LIMIT can still use, at one row per call, counting the
+// pages already asked for: pages whose rows the query will never read are not requested.
+// Tables with several rows per call, or calls deduplicated away, simply ask again when those
+// pages are in.
+func (s *callScan) pagesWanted() int {
 	if s.limit < 0 {
 		return int(^uint32(0) >> 1)
 	}
@@ -125,66 +162,143 @@ func (s *targetScan) pagesWanted() int {
 	return int((remaining + int64(s.pageSize) - 1) / int64(s.pageSize))
 }
 
-type pageResult struct {
-	page *api.CallLogsPage
-	err  error
-}
-
-// readConcurrently fetches pages from..to with a pool of workers and emits each page as it
-// arrives. It returns the largest total_pages any of them reported.
-func (s *targetScan) readConcurrently(ctx context.Context, from, to int) (int, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	pages := make(chan int)
-	results := make(chan pageResult)
-	var wg sync.WaitGroup
-	for range min(s.c.settings.MaxConcurrency, to-from+1) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.worker(ctx, pages, results)
-		}()
-	}
-	go func() {
-		defer close(pages)
-		for p := from; p <= to; p++ {
-			select {
-			case pages <- p:
-			case <-ctx.Done():
-				return
+// nextJob takes the next turn of the ready queue.
+func (s *callScan) nextJob() (pageJob, bool) {
+	for len(s.ready) > 0 {
+		ts := s.ready[0]
+		s.ready = s.ready[1:]
+		if ts == nil {
+			if len(s.pending) == 0 {
+				continue
 			}
+			ts = s.open()
+			if len(s.pending) > 0 {
+				s.ready = append(s.ready, nil)
+			}
+			return pageJob{ts: ts, page: 1}, true
 		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-
-	maxTotal := 0
-	for r := range results {
-		if r.err != nil {
-			return 0, r.err
-		}
-		maxTotal = max(maxTotal, s.pageCount(r.page))
-		if r.page.TotalCount > s.firstCount {
-			s.arrived = true
-		}
-		if more, err := s.emitPage(r.page); !more {
-			return maxTotal, err
-		}
+		ts.queued = false
+		j := ts.nextJob()
+		s.schedule(ts)
+		return j, true
 	}
-	return maxTotal, ctx.Err()
+	return pageJob{}, false
 }
 
-func (s *targetScan) worker(ctx context.Context, pages <-chan int, results chan<- pageResult) {
-	for p := range pages {
-		page, err := s.fetch(ctx, p, false)
-		select {
-		case results <- pageResult{page, err}:
-		case <-ctx.Done():
-			return
-		}
-		if err != nil {
-			return
-		}
+// open starts reading the next pending target.
+func (s *callScan) open() *targetScan {
+	t := s.pending[0]
+	s.pending = s.pending[1:]
+	return &targetScan{d: s.d, c: s.c, t: t, pageSize: s.pageSize, emit: s.emit, seen: map[string]struct{}{}, next: 2}
+}
+
+// schedule puts ts in the ready queue when it has a page to ask for.
+func (s *callScan) schedule(ts *targetScan) {
+	if !ts.queued && ts.hasJob() {
+		ts.queued = true
+		s.ready = append(s.ready, ts)
 	}
+}
+
+// accept hands a page's calls to the table and schedules what the page says is left to read;
+// false means stop.
+func (s *callScan) accept(r pageResult) (bool, error) {
+	ts := r.job.ts
+	var more bool
+	var err error
+	if r.job.fresh {
+		more, err = ts.acceptInOrder(r.job.page, r.page)
+	} else {
+		more, err = ts.acceptPage(r.job.page, r.page)
+	}
+	if more {
+		s.schedule(ts)
+	}
+	return more, err
+}
+
+// targetScan reads the pages of one target: page 1, then pages 2..to in any order, then, when
+// calls arrived during the scan, one more pass in page order.
+type targetScan struct {
+	d        *plugin.QueryData
+	c        *connClient
+	t        target
+	pageSize int
+	emit     emitFunc
+	// seen holds the ids already emitted: when calls arrive while a scan pages, a call moves
+	// from one page to the next and would otherwise be read twice. It is dropped when the
+	// target is done.
+	seen map[string]struct{}
+	// firstCount is page 1's total_count; a later page that reports more means calls arrived
+	// during the scan. So does a call read twice: the calls before it moved it to a later page.
+	firstCount int
+	arrived    bool
+	// next is the next page to ask for, to the last page any page so far said there is.
+	next, to int
+	// inOrder is set once the in-order pass has started.
+	inOrder     bool
+	done        bool
+	outstanding int
+	queued      bool
+}
+
+// hasJob reports whether the target has a page to ask for now. The in-order pass asks for one
+// page at a time: a short page ends it.
+func (s *targetScan) hasJob() bool {
+	if s.done {
+		return false
+	}
+	if s.inOrder {
+		return s.outstanding == 0
+	}
+	return s.next <= s.to
+}
+
+func (s *targetScan) nextJob() pageJob {
+	j := pageJob{ts: s, page: s.next, fresh: s.inOrder}
+	s.next++
+	return j
+}
+
+// acceptPage takes one page read through the memo; false means stop.
+func (s *targetScan) acceptPage(n int, page *api.CallLogsPage) (bool, error) {
+	if n == 1 {
+		s.firstCount = page.TotalCount
+	} else if page.TotalCount > s.firstCount {
+		s.arrived = true
+	}
+	// Pages that report more pages than page 1 did (calls arriving during the scan) extend it.
+	s.to = max(s.to, s.pageCount(page))
+	if more, err := s.emitPage(page); !more {
+		return false, err
+	}
+	if s.next <= s.to || s.outstanding > 0 {
+		return true, nil
+	}
+	if s.arrived {
+		// Pages read out of order while calls arrived can skip a call at a page edge; one
+		// more pass in page order, straight from the API, cannot.
+		s.inOrder, s.next = true, 1
+		return true, nil
+	}
+	s.finish()
+	return true, nil
+}
+
+// acceptInOrder takes one page of the in-order pass, which ends at a short page.
+func (s *targetScan) acceptInOrder(n int, page *api.CallLogsPage) (bool, error) {
+	if more, err := s.emitPage(page); !more {
+		return false, err
+	}
+	if len(page.CallLogs) < s.sizeOf(page) {
+		s.finish()
+	}
+	return true, nil
+}
+
+// finish ends the target and lets its seen ids go.
+func (s *targetScan) finish() {
+	s.done, s.seen = true, nil
 }
 
 // pageCount is how many pages a page says the target has. total_pages is checked against
@@ -203,23 +317,6 @@ func (s *targetScan) sizeOf(p *api.CallLogsPage) int {
 	return s.pageSize
 }
 
-// readInOrder reads the target again page by page, bypassing the memo, until a short page,
-// emitting only calls not seen yet.
-func (s *targetScan) readInOrder(ctx context.Context) (bool, error) {
-	for p := 1; ; p++ {
-		page, err := s.fetch(ctx, p, true)
-		if err != nil {
-			return false, err
-		}
-		if more, err := s.emitPage(page); !more {
-			return false, err
-		}
-		if len(page.CallLogs) < s.sizeOf(page) {
-			return true, nil
-		}
-	}
-}
-
 // emitPage hands the page's unseen calls to the table; false means stop.
 func (s *targetScan) emitPage(page *api.CallLogsPage) (bool, error) {
 	for i := range page.CallLogs {
@@ -230,23 +327,21 @@ func (s *targetScan) emitPage(page *api.CallLogsPage) (bool, error) {
 		}
 		s.seen[call.ID] = struct{}{}
 		more, err := s.emit(call, s.t)
-		if err != nil {
+		if err != nil || !more {
 			return false, err
-		}
-		if !more {
-			s.stopped = true
-			return false, nil
 		}
 	}
 	return true, nil
 }
 
 // fetch reads one page through the connection's memo. Only a real request waits for the list
-// rate limiter.
+// rate limiter and then for the connection's request budget.
 func (s *targetScan) fetch(ctx context.Context, page int, fresh bool) (*api.CallLogsPage, error) {
 	key := pageKey{AgentID: s.t.AgentID, Label: s.t.Label, Last: s.t.Last, Page: page, PageSize: s.pageSize}
 	return s.c.pages.page(ctx, key, fresh, func(ctx context.Context) (*api.CallLogsPage, error) {
 		s.d.WaitForListRateLimit(ctx)
-		return s.c.api.ListCallLogs(ctx, api.CallLogsQuery{AgentID: key.AgentID, Label: key.Label, Last: key.Last, Page: page, PageSize: key.PageSize})
+		return spend(ctx, s.c.budget, func(ctx context.Context) (*api.CallLogsPage, error) {
+			return s.c.api.ListCallLogs(ctx, api.CallLogsQuery{AgentID: key.AgentID, Label: key.Label, Last: key.Last, Page: page, PageSize: key.PageSize})
+		})
 	})
 }

@@ -45,7 +45,7 @@ func streamAgents(ctx context.Context, d *plugin.QueryData) error {
 		return err
 	}
 	d.WaitForListRateLimit(ctx)
-	agents, err := c.api.ListAgents(ctx)
+	agents, err := c.listAgents(ctx)
 	if err != nil {
 		return err
 	}

@@ -183,7 +183,7 @@ func fetchCall(ctx context.Context, d *plugin.QueryData, id string) (*api.CallLo
 	if err != nil {
 		return nil, err
 	}
-	call, err := c.api.GetCallLog(ctx, id)
+	call, err := c.getCallLog(ctx, id)
 	if api.IsNotFound(err) {
 		return nil, nil
 	}
