@@ -142,7 +142,6 @@ func (s *callScan) startFetches(ctx context.Context, wg *sync.WaitGroup, results
 			return
 		}
 		s.outstanding++
-		j.ts.outstanding++
 		wg.Go(func() {
 			page, err := j.ts.fetch(ctx, j.page, j.fresh)
 			results <- pageResult{job: j, page: page, err: err}
@@ -175,6 +174,7 @@ func (s *callScan) nextJob() (pageJob, bool) {
 			if len(s.pending) > 0 {
 				s.ready = append(s.ready, nil)
 			}
+			ts.outstanding++
 			return pageJob{ts: ts, page: 1}, true
 		}
 		ts.queued = false
@@ -254,9 +254,12 @@ func (s *targetScan) hasJob() bool {
 	return s.next <= s.to
 }
 
+// nextJob takes the next page to ask for, counting it outstanding at once: the in-order pass
+// asks for its next page only when none is.
 func (s *targetScan) nextJob() pageJob {
 	j := pageJob{ts: s, page: s.next, fresh: s.inOrder}
 	s.next++
+	s.outstanding++
 	return j
 }
 
