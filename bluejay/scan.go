@@ -84,6 +84,9 @@ type callScan struct {
 	// outstanding is how many pages were asked for and not yet handed over; each holds at
 	// most one page in memory, so this bounds the scan's memory.
 	outstanding int
+	// inHand is how many calls the page being handed over holds: rows a LIMIT will have
+	// before the pages asked for meanwhile arrive.
+	inHand int
 }
 
 // pageJob is one page to read.
@@ -122,10 +125,27 @@ func (s *callScan) run(ctx context.Context) error {
 		if r.err != nil {
 			return r.err
 		}
-		if more, err := s.accept(r); !more {
+		if more, err := s.accept(ctx, &wg, results, r); !more {
 			return err
 		}
 	}
+}
+
+// accept hands a page's calls to the table. What the page says is left to read is asked for
+// first, so that those requests are in flight while the rows stream; false means stop.
+func (s *callScan) accept(ctx context.Context, wg *sync.WaitGroup, results chan<- pageResult, r pageResult) (bool, error) {
+	ts := r.job.ts
+	ts.take(r.job, r.page)
+	s.schedule(ts)
+	s.inHand = len(r.page.CallLogs)
+	s.startFetches(ctx, wg, results)
+	s.inHand = 0
+	if more, err := ts.emitPage(r.page); !more {
+		return false, err
+	}
+	ts.settle()
+	s.schedule(ts)
+	return true, nil
 }
 
 // maxOutstanding is max_concurrency: a scan asks for no more pages at once than the whole
@@ -157,8 +177,11 @@ func (s *callScan) pagesWanted() int {
 	if s.limit < 0 {
 		return int(^uint32(0) >> 1)
 	}
-	remaining := max(s.d.RowsRemaining(context.Background()), 1)
-	return int((remaining + int64(s.pageSize) - 1) / int64(s.pageSize))
+	remaining := s.d.RowsRemaining(context.Background()) - int64(s.inHand)
+	if s.inHand == 0 {
+		remaining = max(remaining, 1)
+	}
+	return int((max(remaining, 0) + int64(s.pageSize) - 1) / int64(s.pageSize))
 }
 
 // nextJob takes the next turn of the ready queue.
@@ -200,23 +223,6 @@ func (s *callScan) schedule(ts *targetScan) {
 	}
 }
 
-// accept hands a page's calls to the table and schedules what the page says is left to read;
-// false means stop.
-func (s *callScan) accept(r pageResult) (bool, error) {
-	ts := r.job.ts
-	var more bool
-	var err error
-	if r.job.fresh {
-		more, err = ts.acceptInOrder(r.job.page, r.page)
-	} else {
-		more, err = ts.acceptPage(r.job.page, r.page)
-	}
-	if more {
-		s.schedule(ts)
-	}
-	return more, err
-}
-
 // targetScan reads the pages of one target: page 1, then pages 2..to in any order, then, when
 // calls arrived during the scan, one more pass in page order.
 type targetScan struct {
@@ -235,11 +241,12 @@ type targetScan struct {
 	arrived    bool
 	// next is the next page to ask for, to the last page any page so far said there is.
 	next, to int
-	// inOrder is set once the in-order pass has started.
-	inOrder     bool
-	done        bool
-	outstanding int
-	queued      bool
+	// inOrder is set once the in-order pass has started, inOrderEnded once it read a short page.
+	inOrder      bool
+	inOrderEnded bool
+	done         bool
+	outstanding  int
+	queued       bool
 }
 
 // hasJob reports whether the target has a page to ask for now. The in-order pass asks for one
@@ -249,7 +256,7 @@ func (s *targetScan) hasJob() bool {
 		return false
 	}
 	if s.inOrder {
-		return s.outstanding == 0
+		return s.outstanding == 0 && !s.inOrderEnded
 	}
 	return s.next <= s.to
 }
@@ -263,40 +270,40 @@ func (s *targetScan) nextJob() pageJob {
 	return j
 }
 
-// acceptPage takes one page read through the memo; false means stop.
-func (s *targetScan) acceptPage(n int, page *api.CallLogsPage) (bool, error) {
-	if n == 1 {
+// take notes what a page says about the target before its calls are handed over: how many
+// pages there are, whether calls arrived, whether the in-order pass ends here.
+func (s *targetScan) take(j pageJob, page *api.CallLogsPage) {
+	switch {
+	case j.fresh:
+		s.inOrderEnded = len(page.CallLogs) < s.sizeOf(page)
+	case j.page == 1:
 		s.firstCount = page.TotalCount
-	} else if page.TotalCount > s.firstCount {
+	case page.TotalCount > s.firstCount:
 		s.arrived = true
 	}
-	// Pages that report more pages than page 1 did (calls arriving during the scan) extend it.
-	s.to = max(s.to, s.pageCount(page))
-	if more, err := s.emitPage(page); !more {
-		return false, err
+	if !j.fresh {
+		// Pages that report more pages than page 1 did (calls arriving during the scan)
+		// extend it.
+		s.to = max(s.to, s.pageCount(page))
 	}
-	if s.next <= s.to || s.outstanding > 0 {
-		return true, nil
-	}
-	if s.arrived {
+}
+
+// settle moves the target on once a page's calls are handed over: to the in-order pass when
+// every page is in and calls arrived meanwhile, else to done when nothing is left.
+func (s *targetScan) settle() {
+	switch {
+	case s.inOrder:
+		if s.inOrderEnded {
+			s.finish()
+		}
+	case s.next <= s.to || s.outstanding > 0:
+	case s.arrived:
 		// Pages read out of order while calls arrived can skip a call at a page edge; one
 		// more pass in page order, straight from the API, cannot.
 		s.inOrder, s.next = true, 1
-		return true, nil
-	}
-	s.finish()
-	return true, nil
-}
-
-// acceptInOrder takes one page of the in-order pass, which ends at a short page.
-func (s *targetScan) acceptInOrder(n int, page *api.CallLogsPage) (bool, error) {
-	if more, err := s.emitPage(page); !more {
-		return false, err
-	}
-	if len(page.CallLogs) < s.sizeOf(page) {
+	default:
 		s.finish()
 	}
-	return true, nil
 }
 
 // finish ends the target and lets its seen ids go.
