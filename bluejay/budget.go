@@ -2,6 +2,7 @@ package bluejay
 
 import (
 	"context"
+	"sync"
 
 	"golang.org/x/sync/semaphore"
 
@@ -47,4 +48,43 @@ func (c *connClient) listAgents(ctx context.Context) ([]api.Agent, error) {
 // getCallLog is one request for a call by id.
 func (c *connClient) getCallLog(ctx context.Context, id string) (*api.CallLog, error) {
 	return spend(ctx, c.budget, func(ctx context.Context) (*api.CallLog, error) { return c.api.GetCallLog(ctx, id) })
+}
+
+// pageAllowance bounds the pages the list calls of one query hold at once: asked for, or
+// fetched and waiting to be handed over. The SDK runs one list call per value of an IN list, and
+// their rows all wait for the one reader of the query: without a bound shared by them, 20
+// agents fetched all their pages while the rows of the first few streamed, and held them all
+// (400 MiB for 20 × 500 calls). It is twice the request budget, so that max_concurrency pages
+// can be in flight while as many wait, and a query of one list call (holding at most
+// max_concurrency + 1) never waits for it.
+//
+// It is per query, not per connection: a query's list calls wait only for its own reader. With
+// one allowance per connection, a query whose reader had stopped (Postgres reading the inner
+// side of a nested loop join) would hold pages the other side needs to progress.
+type pageAllowance struct {
+	once  sync.Once
+	slots *semaphore.Weighted
+}
+
+// of returns the allowance's semaphore, sized the first time from the connection's budget.
+func (a *pageAllowance) of(maxInFlight int) *semaphore.Weighted {
+	a.once.Do(func() { a.slots = semaphore.NewWeighted(int64(2 * max(maxInFlight, 1))) })
+	return a.slots
+}
+
+type allowanceKey struct{}
+
+// withPageAllowance makes a the allowance of the scans run with ctx.
+func withPageAllowance(ctx context.Context, a *pageAllowance) context.Context {
+	return context.WithValue(ctx, allowanceKey{}, a)
+}
+
+// pageAllowanceOf is the allowance of the query ctx belongs to, or one of its own for a scan
+// run outside guardList.
+func pageAllowanceOf(ctx context.Context, maxInFlight int) *semaphore.Weighted {
+	a, ok := ctx.Value(allowanceKey{}).(*pageAllowance)
+	if !ok {
+		a = &pageAllowance{}
+	}
+	return a.of(maxInFlight)
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
 )
@@ -27,7 +28,8 @@ func scanCalls(ctx context.Context, d *plugin.QueryData, c *connClient, req scan
 	if err != nil {
 		return err
 	}
-	s := &callScan{d: d, c: c, pageSize: req.PageSize, limit: req.Limit, emit: emit, pending: targetsOf(agents, req)}
+	s := &callScan{d: d, c: c, pageSize: req.PageSize, limit: req.Limit, emit: emit, pending: targetsOf(agents, req),
+		allowance: pageAllowanceOf(ctx, c.settings.MaxConcurrency)}
 	return s.run(ctx)
 }
 
@@ -87,6 +89,10 @@ type callScan struct {
 	// inHand is how many calls the page being handed over holds: rows a LIMIT will have
 	// before the pages asked for meanwhile arrive.
 	inHand int
+	// allowance bounds the pages the list calls of the query hold together (budget.go); held
+	// is how many of its slots this scan has: one per outstanding page and the page in hand.
+	allowance *semaphore.Weighted
+	held      int
 }
 
 // pageJob is one page to read.
@@ -110,12 +116,17 @@ func (s *callScan) run(ctx context.Context) error {
 	s.ready = []*targetScan{nil}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
+	defer func() {
+		cancel()
+		wg.Wait()
+		s.allowance.Release(int64(s.held))
+	}()
 	// outstanding never exceeds maxOutstanding, so no fetch ever blocks handing its page over.
 	results := make(chan pageResult, s.maxOutstanding())
 	for {
-		s.startFetches(ctx, &wg, results)
+		if err := s.startFetches(ctx, &wg, results, true); err != nil {
+			return err
+		}
 		if s.outstanding == 0 {
 			return nil // nothing asked for and nothing left to ask
 		}
@@ -138,9 +149,12 @@ func (s *callScan) accept(ctx context.Context, wg *sync.WaitGroup, results chan<
 	ts.take(r.job, r.page)
 	s.schedule(ts)
 	s.inHand = len(r.page.CallLogs)
-	s.startFetches(ctx, wg, results)
+	_ = s.startFetches(ctx, wg, results, false) // does not wait, so cannot fail
 	s.inHand = 0
-	if more, err := ts.emitPage(r.page); !more {
+	more, err := ts.emitPage(r.page)
+	s.held--
+	s.allowance.Release(1)
+	if !more {
 		return false, err
 	}
 	ts.settle()
@@ -154,19 +168,29 @@ func (s *callScan) maxOutstanding() int {
 	return max(s.c.settings.MaxConcurrency, 1)
 }
 
-// startFetches asks for the next pages while the scan may have more outstanding.
-func (s *callScan) startFetches(ctx context.Context, wg *sync.WaitGroup, results chan<- pageResult) {
-	for s.outstanding < min(s.maxOutstanding(), s.pagesWanted()) {
-		j, ok := s.nextJob()
-		if !ok {
-			return
+// startFetches asks for the next pages while the scan may have more outstanding and the query's
+// allowance has room. When wait is set and the scan has nothing outstanding, it waits for room
+// (the other list calls of the query hand pages over); otherwise it leaves it to the pages
+// outstanding to come back.
+func (s *callScan) startFetches(ctx context.Context, wg *sync.WaitGroup, results chan<- pageResult, wait bool) error {
+	for s.outstanding < min(s.maxOutstanding(), s.pagesWanted()) && len(s.ready) > 0 {
+		if !s.allowance.TryAcquire(1) {
+			if !wait || s.outstanding > 0 {
+				return nil
+			}
+			if err := s.allowance.Acquire(ctx, 1); err != nil {
+				return err
+			}
 		}
+		s.held++
+		j := s.nextJob()
 		s.outstanding++
 		wg.Go(func() {
 			page, err := j.ts.fetch(ctx, j.page, j.fresh)
 			results <- pageResult{job: j, page: page, err: err}
 		})
 	}
+	return nil
 }
 
 // pagesWanted is how many more pages a LIMIT can still use, at one row per call, counting the
@@ -184,28 +208,24 @@ func (s *callScan) pagesWanted() int {
 	return int((max(remaining, 0) + int64(s.pageSize) - 1) / int64(s.pageSize))
 }
 
-// nextJob takes the next turn of the ready queue.
-func (s *callScan) nextJob() (pageJob, bool) {
-	for len(s.ready) > 0 {
-		ts := s.ready[0]
-		s.ready = s.ready[1:]
-		if ts == nil {
-			if len(s.pending) == 0 {
-				continue
-			}
-			ts = s.open()
-			if len(s.pending) > 0 {
-				s.ready = append(s.ready, nil)
-			}
-			ts.outstanding++
-			return pageJob{ts: ts, page: 1}, true
+// nextJob takes the next turn of the ready queue, which is not empty: everything in it has a
+// page to ask for (the opener is there only while targets are pending, a target only while
+// hasJob holds, which nothing but its own turn changes).
+func (s *callScan) nextJob() pageJob {
+	ts := s.ready[0]
+	s.ready = s.ready[1:]
+	if ts == nil {
+		ts = s.open()
+		if len(s.pending) > 0 {
+			s.ready = append(s.ready, nil)
 		}
-		ts.queued = false
-		j := ts.nextJob()
-		s.schedule(ts)
-		return j, true
+		ts.outstanding++
+		return pageJob{ts: ts, page: 1}
 	}
-	return pageJob{}, false
+	ts.queued = false
+	j := ts.nextJob()
+	s.schedule(ts)
+	return j
 }
 
 // open starts reading the next pending target.
