@@ -17,7 +17,8 @@ connection "bluejay" {
   # created_at: 1day, 3days, 7days, 30days, 90days or all. The API's own default is 1day.
   # last = "1day"
 
-  # Pages fetched at once for one scan (1 = one page at a time). Default 8, at most 50.
+  # Requests in flight at once for the whole connection: every query, agent and IN-list value
+  # shares them (1 = one request at a time). Default 8, at most 50.
   # max_concurrency = 8
 
   # Time allowed for one HTTP attempt, and for one request with all its retries.
