@@ -52,9 +52,9 @@ func (c *connClient) getCallLog(ctx context.Context, id string) (*api.CallLog, e
 
 // pageAllowance bounds the pages the list calls of one query hold at once: asked for, or
 // fetched and waiting to be handed over. The SDK runs one list call per value of an IN list, and
-// their rows all wait for the one reader of the query: without a bound shared by them, 20
-// agents fetched all their pages while the rows of the first few streamed, and held them all
-// (400 MiB for 20 × 500 calls). It is twice the request budget, so that max_concurrency pages
+// their rows all wait for the one reader of the query: without a bound shared by them, each
+// could hold max_concurrency fetched pages while the others' rows stream, 20 agents 20 times
+// what one scan holds. It is twice the request budget, so that max_concurrency pages
 // can be in flight while as many wait, and a query of one list call (holding at most
 // max_concurrency + 1) never waits for it.
 //
