@@ -18,10 +18,12 @@ type connClient struct {
 	settings settings
 	api      *api.Client
 	memo     *memo
+	budget   *requestBudget
 }
 
 // clients holds one client per connection, so every query of a connection shares one HTTP
-// connection pool and one page memo. A client is rebuilt when the connection's settings change.
+// connection pool, one page memo and one request budget (budget.go). A client is rebuilt when
+// the connection's settings change.
 var clients sync.Map // connection name -> *connClient
 
 // connectionClient returns the query's connection client, failing with a message that says
@@ -46,8 +48,25 @@ func connectionClient(ctx context.Context, d *plugin.QueryData) (*connClient, er
 	if err != nil {
 		return nil, err
 	}
-	clients.Store(name, c)
-	return c, nil
+	return keepClient(name, c), nil
+}
+
+// keepClient stores c as the connection's client, unless a query that raced this one (the
+// members of an IN list start at once) stored one for the same settings first: then that one is
+// the client, so that the connection keeps one request budget.
+func keepClient(name string, c *connClient) *connClient {
+	for {
+		old, loaded := clients.LoadOrStore(name, c)
+		if !loaded {
+			return c
+		}
+		if prev := old.(*connClient); sameSettings(prev.settings, c.settings) {
+			return prev
+		}
+		if clients.CompareAndSwap(name, old, c) {
+			return c
+		}
+	}
 }
 
 func connectionName(d *plugin.QueryData) string {
@@ -74,7 +93,7 @@ func newConnClient(ctx context.Context, s settings) (*connClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bluejay: %w", err)
 	}
-	return &connClient{settings: s, api: c, memo: newMemo()}, nil
+	return &connClient{settings: s, api: c, memo: newMemo(), budget: newRequestBudget(s.MaxConcurrency)}, nil
 }
 
 func sameSettings(a, b settings) bool {

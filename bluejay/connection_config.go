@@ -34,8 +34,8 @@ const (
 	envBaseURL = "BLUEJAY_BASE_URL"
 )
 
-// DefaultMaxConcurrency is how many page requests one scan keeps in flight unless the
-// connection's max_concurrency says otherwise. It is exported for the benchmark command, which
+// DefaultMaxConcurrency is how many requests a connection (all its scans together) keeps in
+// flight unless its max_concurrency says otherwise. It is exported for the benchmark command, which
 // computes the API's bound for a scan from it (see docs/performance.md).
 const DefaultMaxConcurrency = 8
 

@@ -61,6 +61,8 @@ type scanGroup struct {
 	failed   bool
 	streamed int
 	cancels  map[*context.CancelFunc]struct{}
+	// pages bounds the pages the group's scans hold at once (budget.go).
+	pages pageAllowance
 }
 
 var scanGroups = struct {
@@ -151,7 +153,7 @@ func guardList(ctx context.Context, d *plugin.QueryData, body func(context.Conte
 	key := d.QueryContext
 	g := joinScanGroup(key)
 	defer g.leave(key)
-	memberCtx, cancel := context.WithCancel(ctx)
+	memberCtx, cancel := context.WithCancel(withPageAllowance(ctx, &g.pages))
 	defer cancel()
 	if !g.watch(&cancel) {
 		return nil // another list call of this query failed; it reports the error

@@ -187,7 +187,7 @@ func fetchCall(ctx context.Context, d *plugin.QueryData, id string) (*api.CallLo
 	// A call a scan of this connection has just read is answered from the memo: a nested loop
 	// reading this table by id once per outer row sends no request for it.
 	return c.memo.call(ctx, id, memoTTL(d), func(ctx context.Context) (*api.CallLog, error) {
-		call, err := c.api.GetCallLog(ctx, id)
+		call, err := c.getCallLog(ctx, id)
 		if api.IsNotFound(err) {
 			return nil, nil
 		}

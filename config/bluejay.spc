@@ -18,7 +18,8 @@ connection "bluejay" {
   # window here caps every such scan, the scans PostgreSQL runs inside joins too.
   # last = "all"
 
-  # Pages fetched at once for one scan (1 = one page at a time). Default 8, at most 50.
+  # Requests in flight at once for the whole connection: every query, agent and IN-list value
+  # shares them (1 = one request at a time). Default 8, at most 50.
   # max_concurrency = 8
 
   # Time allowed for one HTTP attempt, and for one request with all its retries.

@@ -30,5 +30,9 @@
 //
 // Options.Faults or SetFaults make a share of requests fail (see Faults and the Fault*
 // constants): 5xx and 429 answers, a connection reset mid-body, a truncated body, or a held
-// request. Every request, faulted or not, is in Requests, without the API key.
+// request. Every request, faulted or not, is in Requests, without the API key, with how many
+// requests the server was handling when it arrived (Request.InFlight, PeakInFlight).
+//
+// Options.Agents seeds the account: a benchmark or test of many agents lists them there (the
+// default account, DefaultAgents, stays as it is).
 package fakeapi

@@ -36,6 +36,7 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	req := s.describe(r)
 	slot := s.log(req)
+	defer s.answered(slot)
 	if !sleepCtx(r.Context(), s.currentLatency()) {
 		return
 	}
@@ -54,6 +55,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case FaultTruncate:
 		resp = truncated(resp)
 	case FaultReset:
+		s.answered(slot)
 		s.setStatus(slot, resp.status)
 		writeReset(w, resp)
 		return
@@ -84,6 +86,7 @@ func release(r response) {
 }
 
 func (s *Server) write(w http.ResponseWriter, slot *Request, r response) {
+	s.answered(slot) // before the client can have the answer, and send its next request
 	copyHeader(w.Header(), r.header)
 	if w.Header().Get("Content-Length") == "" { // a raw hook may set a lying one on purpose
 		w.Header().Set("Content-Length", strconv.Itoa(len(r.body)))

@@ -65,9 +65,21 @@ func (s *Server) log(req Request) *Request {
 	if s.logLimit > 0 && len(s.reqs) >= 2*s.logLimit {
 		s.reqs = append(s.reqs[:0:0], s.reqs[len(s.reqs)-s.logLimit:]...) // amortised trim
 	}
+	s.inFlight++
+	p.InFlight, p.open = s.inFlight, true
 	s.reqs = append(s.reqs, p)
 	s.mu.Unlock()
 	return p
+}
+
+// answered ends the request's time in flight; only the first call counts.
+func (s *Server) answered(slot *Request) {
+	s.mu.Lock()
+	if slot.open {
+		slot.open = false
+		s.inFlight--
+	}
+	s.mu.Unlock()
 }
 
 func (s *Server) setFault(slot *Request, kind string) {

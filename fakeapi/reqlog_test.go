@@ -3,6 +3,8 @@ package fakeapi
 import (
 	"fmt"
 	"net/http"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -85,5 +87,46 @@ func TestLogLimit(t *testing.T) {
 	reqs := s.Requests()
 	if len(reqs) != 3 || reqs[0].Page != 8 || reqs[2].Page != 10 {
 		t.Fatalf("%+v", reqs)
+	}
+}
+
+// Requests held open at once are counted in flight until they are answered; one sent after
+// they are answered is alone.
+func TestRequestLogCountsRequestsInFlight(t *testing.T) {
+	s := NewServer(Options{})
+	defer s.Close()
+	const held = 5
+	release := make(chan struct{})
+	s.SetRawResponse(func(*http.Request) (int, http.Header, []byte, bool) {
+		<-release
+		return 0, nil, nil, false
+	})
+	var wg sync.WaitGroup
+	for range held {
+		wg.Go(func() {
+			if resp, _, err := httpGet(t, s.URL, "/v1/retrieve-call-logs/42?last=all"); err != nil || resp.StatusCode != http.StatusOK {
+				t.Errorf("held request: %v %v", resp, err)
+			}
+		})
+	}
+	for len(s.Requests()) < held {
+		runtime.Gosched()
+	}
+	inFlight := make([]int, 0, held)
+	for _, r := range s.Requests() {
+		inFlight = append(inFlight, r.InFlight)
+	}
+	slices.Sort(inFlight)
+	if !slices.Equal(inFlight, []int{1, 2, 3, 4, 5}) || s.PeakInFlight() != held {
+		t.Fatalf("in flight at arrival %v, peak %d; want 1..5, peak 5", inFlight, s.PeakInFlight())
+	}
+	close(release)
+	wg.Wait()
+	s.ResetRequests()
+	if resp, _, err := httpGet(t, s.URL, "/v1/retrieve-call-logs/42?last=all"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("request after: %v %v", resp, err)
+	}
+	if s.PeakInFlight() != 1 {
+		t.Fatalf("a request sent after the others were answered: peak %d, want 1", s.PeakInFlight())
 	}
 }

@@ -51,6 +51,12 @@ type Request struct {
 	Status         int    // 0 while in flight, or when the client went away first
 	Fault          string // the fault injected, or ""
 	At             time.Time
+	// InFlight is how many requests the server was handling when this one arrived, this one
+	// included: a request counts from its arrival until the server starts writing its answer
+	// (or the client goes away), which is within the time the client has it open, so a client
+	// that keeps at most N requests open never shows more than N here.
+	InFlight int
+	open     bool
 }
 
 // Server is a fake Bluejay API.
@@ -70,6 +76,7 @@ type Server struct {
 	agentsJS []byte
 	cache    encCache
 	reqs     []*Request
+	inFlight int
 	latency  time.Duration
 	logLimit int
 	faults   faultState
@@ -177,6 +184,18 @@ func (s *Server) Requests() []Request {
 		out[i] = c
 	}
 	return out
+}
+
+// PeakInFlight is the most requests the server was handling at once, among the requests in the
+// log (see Request.InFlight).
+func (s *Server) PeakInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	peak := 0
+	for _, r := range s.reqs {
+		peak = max(peak, r.InFlight)
+	}
+	return peak
 }
 
 // ResetRequests empties the request log.

@@ -14,9 +14,11 @@ import (
 )
 
 // boundSpec is what a scenario's bound is made of: rounds round trips of pages of pageSize
-// calls, and the decoding of pages such pages.
+// calls, and the decoding of pages such pages, after one /v1/all-agents round trip of agentsOf
+// when the scan reads every agent.
 type boundSpec struct {
 	pageSize, pages, concurrency, rounds int
+	agentsOf                             *fakeapi.Server
 }
 
 // scanBound is the bound of one scan of pages pages with c in flight: page 1 alone (it tells
@@ -25,16 +27,25 @@ func scanBound(pageSize, pages, c int) boundSpec {
 	return boundSpec{pageSize: pageSize, pages: pages, concurrency: c, rounds: 1 + ceilDiv(pages-1, c)}
 }
 
+// budgetBound is the bound of the scans of many agents sharing one budget of c requests in
+// flight: ceil(pages / c) round trips, after the all-agents round trip of agentsOf (nil when
+// the query names its agents).
+func budgetBound(pageSize, pages, c int, agentsOf *fakeapi.Server) boundSpec {
+	return boundSpec{pageSize: pageSize, pages: pages, concurrency: c, rounds: ceilDiv(pages, c), agentsOf: agentsOf}
+}
+
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // costs are the measured parts of every bound, per page size.
 type costs struct {
 	rtt    map[int]time.Duration // one page request: latency, server and transfer
 	decode map[int]time.Duration // the plugin's client turning one page into calls, one core
+	// agentsRTT is one /v1/all-agents request of each fake account scanned without agent_id.
+	agentsRTT map[*fakeapi.Server]time.Duration
 }
 
 func (c costs) bound(b boundSpec) time.Duration {
-	return c.rtt[b.pageSize]*time.Duration(b.rounds) + c.decode[b.pageSize]*time.Duration(b.pages)
+	return c.agentsRTT[b.agentsOf] + c.rtt[b.pageSize]*time.Duration(b.rounds) + c.decode[b.pageSize]*time.Duration(b.pages)
 }
 
 // decodeCallsPerSecond is how many calls one core decodes, from full pages.
@@ -42,14 +53,32 @@ func (c costs) decodeCallsPerSecond() float64 {
 	return float64(api.MaxPageSize) / c.decode[api.MaxPageSize].Seconds()
 }
 
-// pageSizes are the sizes the scenarios request: full pages, the API's default, a LIMIT 10.
-var pageSizes = []int{api.MaxPageSize, api.DefaultPageSize, 10}
+// pageSizes are the sizes of the pages the scenarios read: full pages, the API's default, a
+// LIMIT 10, and whatever else a scenario's bound counts in (the short pages of many small agents).
+func pageSizes(all []scenario) []int {
+	sizes := []int{api.MaxPageSize, api.DefaultPageSize, 10}
+	for _, sc := range all {
+		for _, b := range []boundSpec{sc.bound, sc.besideBound} {
+			if b.pageSize > 0 && !slices.Contains(sizes, b.pageSize) {
+				sizes = append(sizes, b.pageSize)
+			}
+		}
+	}
+	return sizes
+}
 
 // measureCosts probes the fake for each page size's round trip and times the plugin's client
 // decoding the page it got.
-func measureCosts(ctx context.Context, fx *fixture) (costs, error) {
-	c := costs{rtt: map[int]time.Duration{}, decode: map[int]time.Duration{}}
+func measureCosts(ctx context.Context, fx *fixture, pageSizes []int) (costs, error) {
+	c := costs{rtt: map[int]time.Duration{}, decode: map[int]time.Duration{}, agentsRTT: map[*fakeapi.Server]time.Duration{}}
 	client := &http.Client{}
+	for _, srv := range []*fakeapi.Server{fx.fleet, fx.wide} {
+		rtt, err := medianRoundTrip(ctx, client, srv.URL+"/v1/all-agents")
+		if err != nil {
+			return costs{}, err
+		}
+		c.agentsRTT[srv] = rtt
+	}
 	for _, size := range pageSizes {
 		rtt, body, err := probeRoundTrip(ctx, client, fx.srv.URL, size)
 		if err != nil {
@@ -62,6 +91,24 @@ func measureCosts(ctx context.Context, fx *fixture) (costs, error) {
 		c.rtt[size], c.decode[size] = rtt, dec
 	}
 	return c, nil
+}
+
+// medianRoundTrip is the median of several sequential requests for url on a kept-alive
+// connection, body read.
+func medianRoundTrip(ctx context.Context, client *http.Client, url string) (time.Duration, error) {
+	const probes = 9
+	var took []time.Duration
+	for i := range probes + 1 {
+		start := time.Now()
+		if _, err := getPage(ctx, client, url); err != nil {
+			return 0, err
+		}
+		if i > 0 { // the first opens the connection
+			took = append(took, time.Since(start))
+		}
+	}
+	slices.Sort(took)
+	return took[len(took)/2], nil
 }
 
 // probeRoundTrip is the median of several sequential requests for one page on a kept-alive

@@ -15,11 +15,14 @@ const (
 	agentBig  = "bench-big"  // -big-calls calls
 )
 
-// fixture is the fake API every scenario reads, with each agent's calls encoded ahead of time so
-// that runs measure the plugin, not the fake's first pass over the data.
+// fixture is the fake APIs the scenarios read, with each agent's calls encoded ahead of time so
+// that runs measure the plugin, not the fake's first pass over the data. The scans of every agent
+// (no agent_id) each have a fake account of their own, which holds only their agents.
 type fixture struct {
 	srv      *fakeapi.Server
 	many     []string // the agents of the agent_id in (...) scenario
+	fleet    *fakeapi.Server
+	wide     *fakeapi.Server
 	warmTook time.Duration
 }
 
@@ -34,29 +37,53 @@ func newFixture(o options) *fixture {
 		fx.many = append(fx.many, id)
 		specs = append(specs, fakeapi.AgentSpec{ID: id, Calls: o.calls / o.agents})
 	}
-	fx.srv = fakeapi.NewServer(fakeapi.Options{Agents: specs, Latency: o.latency})
 	start := time.Now()
-	for _, s := range specs {
-		fx.srv.Warm(s.ID)
-	}
+	fx.srv = warmServer(o, specs)
+	fx.fleet = warmServer(o, accountOf(o.fleetAgents, o.calls/o.fleetAgents))
+	fx.wide = warmServer(o, accountOf(o.wideAgents, o.calls/o.wideAgents))
 	fx.warmTook = time.Since(start)
 	return fx
 }
 
-func (fx *fixture) close() { fx.srv.Close() }
+// accountOf is n agents of calls calls each.
+func accountOf(n, calls int) []fakeapi.AgentSpec {
+	specs := make([]fakeapi.AgentSpec, n)
+	for i := range specs {
+		specs[i] = fakeapi.AgentSpec{ID: fmt.Sprintf("fleet-%03d", i+1), Calls: calls}
+	}
+	return specs
+}
 
-// requests sums up the fake's request log since the last reset.
+func warmServer(o options, specs []fakeapi.AgentSpec) *fakeapi.Server {
+	srv := fakeapi.NewServer(fakeapi.Options{Agents: specs, Latency: o.latency})
+	for _, s := range specs {
+		srv.Warm(s.ID)
+	}
+	return srv
+}
+
+func (fx *fixture) close() {
+	for _, s := range fx.servers() {
+		s.Close()
+	}
+}
+
+func (fx *fixture) servers() []*fakeapi.Server { return []*fakeapi.Server{fx.srv, fx.fleet, fx.wide} }
+
+// requests sums up a fake's request log since the last reset.
 type requests struct {
 	pages, all int
 	// peakRate is the most requests that arrived within one second: what a rate limiter of
 	// that many requests per second would have held back.
 	peakRate int
+	// peakInFlight is the most requests the fake was handling at once.
+	peakInFlight int
 }
 
-func (fx *fixture) requests() requests {
-	var out requests
+func requestsOf(srv *fakeapi.Server) requests {
+	out := requests{peakInFlight: srv.PeakInFlight()}
 	var at []time.Time
-	for _, r := range fx.srv.Requests() {
+	for _, r := range srv.Requests() {
 		out.all++
 		if strings.HasPrefix(r.Path, "/v1/retrieve-call-logs/") {
 			out.pages++

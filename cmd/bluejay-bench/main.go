@@ -36,6 +36,8 @@ type options struct {
 	calls          int
 	bigCalls       int
 	agents         int
+	fleetAgents    int
+	wideAgents     int
 	runs           int
 	maxConcurrency int
 	only           map[string]bool
@@ -65,6 +67,8 @@ func parseFlags() options {
 	flag.IntVar(&o.calls, "calls", 10_000, "calls of the full-scan scenarios")
 	flag.IntVar(&o.bigCalls, "big-calls", 100_000, "calls of the large scan (peak RSS growth)")
 	flag.IntVar(&o.agents, "agents", 20, "agents named in the agent_id in (...) scenario; they share -calls")
+	flag.IntVar(&o.fleetAgents, "fleet-agents", 50, "agents of the first scan of every agent (no agent_id); they share -calls")
+	flag.IntVar(&o.wideAgents, "wide-agents", 500, "agents of the second scan of every agent; they share -calls")
 	flag.IntVar(&o.runs, "runs", 5, "runs of each plugin scenario, each in a fresh plugin process; the median is reported")
 	flag.IntVar(&o.maxConcurrency, "max-concurrency", 0, "max_concurrency for the default scenarios (0: the plugin's default)")
 	flag.StringVar(&only, "only", "", "comma-separated scenarios to run (default all): "+strings.Join(scenarioNames(), ","))
@@ -105,9 +109,10 @@ func run(ctx context.Context, o options) int {
 	}
 	fx := newFixture(o)
 	defer fx.close()
-	fmt.Printf("fake API %s: latency %s, %d + %d + %d×%d calls warmed in %s\n\n", fx.srv.URL, o.latency, o.calls, o.bigCalls, o.agents, o.calls/o.agents, fx.warmTook.Round(time.Millisecond))
+	fmt.Printf("fake API %s: latency %s, %d + %d + %d×%d calls, and accounts of %d×%d and %d×%d calls, warmed in %s\n\n", fx.srv.URL, o.latency,
+		o.calls, o.bigCalls, o.agents, o.calls/o.agents, o.fleetAgents, o.calls/o.fleetAgents, o.wideAgents, o.calls/o.wideAgents, fx.warmTook.Round(time.Millisecond))
 
-	costs, err := measureCosts(ctx, fx)
+	costs, err := measureCosts(ctx, fx, pageSizes(scenarios(o, fx)))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -123,6 +128,9 @@ func run(ctx context.Context, o options) int {
 			return 2
 		}
 		r.bound = costs.bound(sc.bound)
+		if sc.besideAfter > 0 {
+			r.besideBound = costs.bound(sc.besideBound)
+		}
 		results[sc.name] = r
 		fmt.Fprintf(os.Stderr, "  %-12s %s\n", sc.name, r.wall.Round(time.Millisecond))
 	}

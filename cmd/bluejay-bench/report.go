@@ -21,16 +21,23 @@ func printResults(results map[string]result, all []scenario, c costs) {
 			sc.title, r.rows, r.requests, seconds(r.wall), r.rowsPerSecond(), mib(r.peakRSS), cpuTime(r), seconds(r.bound), r.ratio())
 	}
 	fmt.Println()
-	fmt.Println("| scenario | page size | pages | in flight (C) | round trips | RTT per page | decode per page | peak requests/s | rate-limiter floor |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| scenario | page size | pages | in flight (C) | round trips | RTT per page | decode per page | all-agents RTT | peak in flight | peak requests/s | rate-limiter floor |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, sc := range all {
 		if _, ok := results[sc.name]; !ok {
 			continue
 		}
 		b, r := sc.bound, results[sc.name]
-		fmt.Printf("| %s | %d | %d | %d | %d | %s | %s | %d | %s |\n",
-			sc.title, b.pageSize, b.pages, b.concurrency, b.rounds, millis(c.rtt[b.pageSize]), millis(c.decode[b.pageSize]), r.peakRate, seconds(sc.limiterFloor(r)))
+		fmt.Printf("| %s | %d | %d | %d | %d | %s | %s | %s | %d | %d | %s |\n",
+			sc.title, b.pageSize, b.pages, b.concurrency, b.rounds, millis(c.rtt[b.pageSize]), millis(c.decode[b.pageSize]), agentsRTT(c, b), r.peakInFlight, r.peakRate, seconds(sc.limiterFloor(r)))
 	}
+}
+
+func agentsRTT(c costs, b boundSpec) string {
+	if b.agentsOf == nil {
+		return "-"
+	}
+	return millis(c.agentsRTT[b.agentsOf])
 }
 
 func cpuTime(r result) string {
@@ -66,7 +73,7 @@ func checks(o options, all []scenario, rs map[string]result, c costs) []check {
 	// The targets are on scans of -calls calls; the limiter's floor for the large scan is in
 	// the table (docs/performance.md says when it sets the pace).
 	for _, sc := range all {
-		if r, ok := rs[sc.name]; ok && !sc.sequential && sc.name != scBig {
+		if r, ok := rs[sc.name]; ok && !sc.sequential && sc.name != scBig && sc.name != scBeside {
 			floor := sc.limiterFloor(r)
 			add(fmt.Sprintf("the default rate limiter does not hold %q past its bound", sc.title),
 				fmt.Sprintf("floor %s, bound %s", seconds(floor), seconds(r.bound)), floor <= r.bound)
@@ -102,6 +109,7 @@ func checks(o options, all []scenario, rs map[string]result, c costs) []check {
 				fmt.Sprintf("%.2fx (%s -> %s)", growth, mib(full.peakRSS), mib(big.peakRSS)), growth < 2)
 		}
 	}
+	out = append(out, budgetChecks(o, all, rs)...)
 	rate := c.decodeCallsPerSecond()
 	add("decoding keeps up with 20,000 calls/s on one core", fmt.Sprintf("%.0f calls/s", rate), rate >= 20_000)
 	return out
@@ -119,4 +127,49 @@ func printChecks(cs []check) (failed bool) {
 		fmt.Printf("| %s | %s | %s |\n", c.target, c.measured, verdict)
 	}
 	return failed
+}
+
+// budgetChecks are the targets of reading many agents under one request budget per connection.
+func budgetChecks(o options, all []scenario, rs map[string]result) []check {
+	var out []check
+	add := func(target, measured string, ok bool) { out = append(out, check{target, measured, ok}) }
+	for _, sc := range all {
+		if r, ok := rs[sc.name]; ok && !sc.sequential {
+			add(fmt.Sprintf("%q keeps at most %d requests in flight", sc.title, sc.bound.concurrency),
+				fmt.Sprint(r.peakInFlight), r.peakInFlight <= sc.bound.concurrency)
+		}
+	}
+	full, hasFull := rs[scFull]
+	for _, name := range []string{scFleet, scWide, scAgents} {
+		sc, r, ok := find(all, rs, name)
+		if !ok {
+			continue
+		}
+		add(fmt.Sprintf("%s within 1.5x of the bound", sc.title), fmt.Sprintf("%.2fx", r.ratio()), r.ratio() <= 1.5)
+		if name == scAgents {
+			continue
+		}
+		want := sc.bound.pages + 1 // and the all-agents request
+		add(fmt.Sprintf("%s sends %d requests", sc.title, want), fmt.Sprint(r.requests), r.requests == want)
+		if hasFull {
+			growth := float64(r.peakRSS) / float64(full.peakRSS)
+			add(fmt.Sprintf("%s: peak RSS within 1.2x of the single-agent scan of %d calls", sc.title, o.calls),
+				fmt.Sprintf("%.2fx (%s vs %s)", growth, mib(r.peakRSS), mib(full.peakRSS)), growth <= 1.2)
+		}
+	}
+	if _, r, ok := find(all, rs, scBeside); ok {
+		ratio := r.besideWall.Seconds() / r.besideBound.Seconds()
+		add("the small query beside the large scan within 1.5x of its own bound",
+			fmt.Sprintf("%.2fx (%s, bound %s)", ratio, seconds(r.besideWall), seconds(r.besideBound)), ratio <= 1.5)
+	}
+	return out
+}
+
+func find(all []scenario, rs map[string]result, name string) (scenario, result, bool) {
+	for _, sc := range all {
+		if r, ok := rs[sc.name]; ok && sc.name == name {
+			return sc, r, true
+		}
+	}
+	return scenario{}, result{}, false
 }

@@ -28,10 +28,13 @@ const (
 	scAgents   = "agents"
 	scBaseline = "baseline"
 	scBig      = "full-big"
+	scFleet    = "fleet"
+	scWide     = "wide"
+	scBeside   = "beside"
 )
 
 func scenarioNames() []string {
-	return []string{scFull, scFullC1, scLimit10, scJoin, scAgents, scBaseline, scBig}
+	return []string{scFull, scFullC1, scLimit10, scJoin, scAgents, scBaseline, scBig, scFleet, scWide, scBeside}
 }
 
 // scenario is one measured workload: queries run at once on one plugin process, or the
@@ -45,6 +48,19 @@ type scenario struct {
 	// listCalls is how many list calls the SDK makes (one per query, or per agent of an IN
 	// list); each takes a rate-limiter token besides the page requests' own.
 	listCalls int
+	// fake is the fake account the scenario reads; nil is the fixture's main one.
+	fake *fakeapi.Server
+	// besideAfter, when set, starts the queries after the first once the first has streamed
+	// that many rows; besideBound is the bound of the second query alone.
+	besideAfter int64
+	besideBound boundSpec
+}
+
+func (sc scenario) fakeOf(fx *fixture) *fakeapi.Server {
+	if sc.fake != nil {
+		return sc.fake
+	}
+	return fx.srv
 }
 
 // limiterFloor is the least time the plugin's default rate limiter lets a run take: requests
@@ -63,10 +79,14 @@ type result struct {
 	pageRequests int
 	requests     int
 	peakRate     int // most requests within one second
+	peakInFlight int // most requests the fake handled at once
 	wall         time.Duration
-	peakRSS      int64         // 0 for the baseline, which runs no plugin
-	cpu          time.Duration // the plugin process's CPU time, all cores, start-up included
-	bound        time.Duration
+	// besideWall is the time of the query run beside the first, from its start.
+	besideWall  time.Duration
+	besideBound time.Duration
+	peakRSS     int64         // 0 for the baseline, which runs no plugin
+	cpu         time.Duration // the plugin process's CPU time, all cores, start-up included
+	bound       time.Duration
 }
 
 func (r result) rowsPerSecond() float64 { return float64(r.rows) / r.wall.Seconds() }
@@ -93,6 +113,10 @@ func scenarioList(o options, fx *fixture) []scenario {
 	limited := full
 	limited.Limit = 10
 	bigPages := ceilDiv(o.bigCalls, api.MaxPageSize)
+	everyAgent := harness.Query{Connection: "bluejay", Table: "bluejay_call", Quals: []harness.Qual{{Column: "last", Operator: "=", Value: "all"}}}
+	fleetPages := o.fleetAgents * ceilDiv(o.calls/o.fleetAgents, api.MaxPageSize)
+	widePages := o.wideAgents * ceilDiv(o.calls/o.wideAgents, api.MaxPageSize)
+	small := scanQuery("bluejay_call", fx.many[0])
 	return []scenario{
 		{name: scFull, title: fmt.Sprintf("full scan, %d calls", o.calls), config: concurrency(o),
 			queries: []harness.Query{full}, bound: scanBound(api.MaxPageSize, fullPages, c)},
@@ -102,16 +126,29 @@ func scenarioList(o options, fx *fixture) []scenario {
 			queries: []harness.Query{limited}, bound: scanBound(10, 1, c)},
 		{name: scJoin, title: "join bluejay_call × bluejay_call_evaluation", config: concurrency(o),
 			queries: []harness.Query{full, scanQuery("bluejay_call_evaluation", agentFull)}, bound: scanBound(api.MaxPageSize, fullPages, c)},
-		// The SDK runs one list call per agent of an IN list, concurrently, each paging on its
-		// own: the bound is one agent's scan, with every agent's pages in the decode.
+		// The SDK runs one list call per agent of an IN list, concurrently; they share the
+		// connection's budget of C requests in flight.
 		{name: scAgents, title: fmt.Sprintf("%d agents in one agent_id in (...)", o.agents), config: concurrency(o),
-			queries: []harness.Query{many}, listCalls: o.agents, bound: boundSpec{pageSize: api.MaxPageSize, pages: o.agents * agentPages, concurrency: c, rounds: scanBound(api.MaxPageSize, agentPages, c).rounds}},
+			queries: []harness.Query{many}, listCalls: o.agents, bound: budgetBound(api.MaxPageSize, o.agents*agentPages, c, nil)},
 		{name: scBaseline, title: "sequential client loop, page_size 20", sequential: true,
 			bound: scanBound(api.DefaultPageSize, ceilDiv(o.calls, api.DefaultPageSize), 1)},
 		{name: scBig, title: fmt.Sprintf("full scan, %d calls", o.bigCalls), config: concurrency(o),
 			queries: []harness.Query{scanQuery("bluejay_call", agentBig)}, bound: scanBound(api.MaxPageSize, bigPages, c)},
+		{name: scFleet, title: fmt.Sprintf("every agent (no agent_id), %d agents × %d calls", o.fleetAgents, o.calls/o.fleetAgents), config: concurrency(o),
+			queries: []harness.Query{everyAgent}, fake: fx.fleet, bound: budgetBound(api.MaxPageSize, fleetPages, c, fx.fleet)},
+		// Its pages hold fewer calls than a page of 100: their round trip and decoding are
+		// those measured for pages of that many calls.
+		{name: scWide, title: fmt.Sprintf("every agent (no agent_id), %d agents × %d calls", o.wideAgents, o.calls/o.wideAgents), config: concurrency(o),
+			queries: []harness.Query{everyAgent}, fake: fx.wide, bound: budgetBound(min(o.calls/o.wideAgents, api.MaxPageSize), widePages, c, fx.wide)},
+		{name: scBeside, title: fmt.Sprintf("full scan, %d calls, with %s's %d calls read beside it", o.bigCalls, fx.many[0], perAgent), config: concurrency(o),
+			queries: []harness.Query{scanQuery("bluejay_call", agentBig), small}, besideAfter: besideAfterRows,
+			bound: budgetBound(api.MaxPageSize, bigPages+agentPages, c, nil), besideBound: scanBound(api.MaxPageSize, agentPages, c)},
 	}
 }
+
+// besideAfterRows is how far the large scan is when the small query beside it starts: well
+// under way, every slot of the budget taken.
+const besideAfterRows = 10_000
 
 // concurrency sets max_concurrency only when -max-concurrency overrides the plugin's default,
 // so that the default scenarios run the plugin as a user who sets nothing would.
@@ -161,7 +198,8 @@ func (sc scenario) runPlugin(ctx context.Context, opts harness.Options, fx *fixt
 		return result{}, err
 	}
 	defer p.Close()
-	cfg := map[string]any{"api_key": fakeapi.DefaultAPIKey, "base_url": fx.srv.URL}
+	srv := sc.fakeOf(fx)
+	cfg := map[string]any{"api_key": fakeapi.DefaultAPIKey, "base_url": srv.URL}
 	for k, v := range sc.config {
 		cfg[k] = v
 	}
@@ -174,10 +212,10 @@ func (sc scenario) runPlugin(ctx context.Context, opts harness.Options, fx *fixt
 			return result{}, err
 		}
 	}
-	fx.srv.ResetRequests()
+	srv.ResetRequests()
 	var rows atomic.Int64
 	start := time.Now()
-	err = executeAll(ctx, p, reqs, &rows)
+	beside, err := executeAll(ctx, p, reqs, &rows, sc.besideAfter)
 	wall := time.Since(start)
 	if err != nil {
 		return result{}, err
@@ -190,27 +228,49 @@ func (sc scenario) runPlugin(ctx context.Context, opts harness.Options, fx *fixt
 	if err != nil {
 		return result{}, err
 	}
-	n := fx.requests()
-	return result{rows: rows.Load(), pageRequests: n.pages, requests: n.all, peakRate: n.peakRate, wall: wall, peakRSS: rss, cpu: cpu}, nil
+	n := requestsOf(srv)
+	return result{rows: rows.Load(), pageRequests: n.pages, requests: n.all, peakRate: n.peakRate, peakInFlight: n.peakInFlight,
+		wall: wall, besideWall: beside, peakRSS: rss, cpu: cpu}, nil
 }
 
-// executeAll runs every request concurrently, as Postgres may run the scans of a join.
-func executeAll(ctx context.Context, p *harness.Plugin, reqs []*proto.ExecuteRequest, rows *atomic.Int64) error {
+// executeAll runs every request concurrently, as Postgres may run the scans of a join. With
+// besideAfter set, the requests after the first start once the first has streamed that many
+// rows, and the time of the second, from its start, is returned.
+func executeAll(ctx context.Context, p *harness.Plugin, reqs []*proto.ExecuteRequest, rows *atomic.Int64, besideAfter int64) (time.Duration, error) {
 	errs := make([]error, len(reqs))
+	walls := make([]time.Duration, len(reqs))
+	underWay := make(chan struct{})
+	var once sync.Once
+	var firstRows atomic.Int64
 	var wg sync.WaitGroup
 	for i, req := range reqs {
 		wg.Go(func() {
+			if i > 0 && besideAfter > 0 {
+				<-underWay
+			}
+			start := time.Now()
 			errs[i] = p.Execute(ctx, req, func(resp *proto.ExecuteResponse) bool {
 				if resp.GetRow() == nil {
 					return false
 				}
 				rows.Add(1)
+				if i == 0 && firstRows.Add(1) == besideAfter {
+					once.Do(func() { close(underWay) })
+				}
 				return true
 			})
+			walls[i] = time.Since(start)
+			if i == 0 {
+				once.Do(func() { close(underWay) }) // in case it had fewer rows
+			}
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	beside := time.Duration(0)
+	if besideAfter > 0 && len(walls) > 1 {
+		beside = walls[1]
+	}
+	return beside, errors.Join(errs...)
 }
 
 // runBaseline is what a user would write without the plugin: plain net/http and encoding/json,
@@ -239,6 +299,6 @@ func runBaseline(ctx context.Context, fx *fixture) (result, error) {
 		}
 	}
 	wall := time.Since(start)
-	n := fx.requests()
-	return result{rows: rows, pageRequests: n.pages, requests: n.all, peakRate: n.peakRate, wall: wall}, nil
+	n := requestsOf(fx.srv)
+	return result{rows: rows, pageRequests: n.pages, requests: n.all, peakRate: n.peakRate, peakInFlight: n.peakInFlight, wall: wall}, nil
 }
