@@ -65,10 +65,11 @@ sql: ## Build bin/bluejay-sql: SQL over the plugin's tables on embedded SQLite, 
 
 .PHONY: bench
 
-bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a request) and run the micro-benchmarks; see docs/performance.md
+bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a request), the micro-benchmarks, and scans through the FDW beside SQLite (needs make fdw); see docs/performance.md
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./api
 	$(GO) test -run '^$$' -bench . -benchmem ./bluejay
 	$(GO) run ./cmd/bluejay-bench $(BENCH_FLAGS)
+	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWScan|SQLiteScan' -benchtime=5x ./fdwtest
 
 .PHONY: fuzz
 
