@@ -47,14 +47,16 @@ lint: fmt-check tidy-check vet ## gofmt, go mod tidy, go vet and golangci-lint (
 		GOBIN=$(dir $(GOLANGCI_LINT)) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$(GOLANGCI_LINT_VERSION); }
 	$(GOLANGCI_LINT) run ./...
 
-# The targets .goreleaser.yml releases, built the same way (CGO_ENABLED=0, netgo) and thrown away.
+# The targets .goreleaser.yml releases, built the same way (CGO_ENABLED=0, netgo) and thrown away;
+# bluejay-sql too, whose line editor must build without cgo on each of them.
 RELEASE_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+RELEASE_MAINS   := . ./cmd/bluejay-sql
 
-release-check: ## Build the plugin for every release target (CGO_ENABLED=0), as .goreleaser.yml does
-	@for t in $(RELEASE_TARGETS); do \
-		echo "go build $$t"; \
-		CGO_ENABLED=0 GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -tags netgo -trimpath -o /dev/null . || exit 1; \
-	done
+release-check: ## Build the plugin and bluejay-sql for every release target (CGO_ENABLED=0), as .goreleaser.yml does
+	@for t in $(RELEASE_TARGETS); do for m in $(RELEASE_MAINS); do \
+		echo "go build $$t $$m"; \
+		CGO_ENABLED=0 GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -tags netgo -trimpath -o /dev/null $$m || exit 1; \
+	done; done
 
 .PHONY: demo sql
 

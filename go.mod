@@ -3,6 +3,7 @@ module github.com/bluejay-community/steampipe-plugin-bluejay
 go 1.26.0
 
 require (
+	github.com/chzyer/readline v1.5.1
 	github.com/hashicorp/go-hclog v1.6.3
 	github.com/hashicorp/go-plugin v1.6.1
 	github.com/hashicorp/go-retryablehttp v0.7.8
