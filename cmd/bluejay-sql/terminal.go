@@ -37,7 +37,7 @@ func (a *app) terminalREPL(ctx context.Context, db *engine.DB) int {
 		fmt.Fprintln(a.stderr, "bluejay-sql:", err)
 		return exitQuery
 	}
-	defer rl.Close()
+	defer func() { _ = rl.Close() }()
 	fmt.Fprintf(a.stdout, "bluejay-sql: %d tables. .help for help, .exit to quit.\n", len(db.Tables()))
 	var buf strings.Builder
 	for {

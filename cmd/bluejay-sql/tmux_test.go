@@ -37,7 +37,9 @@ func TestPromptInATerminal(t *testing.T) {
 	cache := t.TempDir()
 	tm := startTmux(t, "env", "XDG_CACHE_HOME="+cache, "BLUEJAY_API_KEY=", "TERM=xterm-256color", bin, "--config", cfg)
 
-	tm.waitFor(t, "the banner and prompt", func(s string) bool { return strings.Contains(s, "tables.") && strings.Contains(s, strings.TrimSpace(prompt)) })
+	tm.waitFor(t, "the banner and prompt", func(s string) bool {
+		return strings.Contains(s, "tables.") && strings.Contains(s, strings.TrimSpace(prompt))
+	})
 
 	// Typing a query shows its rows (the result holds the concatenation, which the typed text
 	// does not).
