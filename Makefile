@@ -4,7 +4,7 @@ PLUGIN_DIR    ?= $(HOME)/.steampipe/plugins/local/bluejay
 CONFIG_DIR    ?= $(HOME)/.steampipe/config
 BINARY        := bin/steampipe-plugin-bluejay.plugin
 
-.PHONY: help build install test lint vet fmt-check
+.PHONY: help build install test lint vet fmt-check tidy-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -30,26 +30,33 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+# go.mod and go.sum must be what `go mod tidy` makes of them: direct requirements in their own
+# block, no stale sums. `go mod tidy -diff` prints the difference and fails when there is one.
+tidy-check:
+	$(GO) mod tidy -diff
+
 # golangci-lint, pinned; `make lint` installs it from the Go module proxy on first use.
 GOLANGCI_LINT_VERSION := 2.15.0
 GOLANGCI_LINT         ?= $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/golangci-lint
 
 .PHONY: release-check
 
-lint: fmt-check vet ## gofmt, go vet and golangci-lint (.golangci.yml)
+lint: fmt-check tidy-check vet ## gofmt, go mod tidy, go vet and golangci-lint (.golangci.yml)
 	@$(GOLANGCI_LINT) version 2>/dev/null | grep -q "version $(GOLANGCI_LINT_VERSION) " || { \
 		echo "installing golangci-lint v$(GOLANGCI_LINT_VERSION) into $(dir $(GOLANGCI_LINT))"; \
 		GOBIN=$(dir $(GOLANGCI_LINT)) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$(GOLANGCI_LINT_VERSION); }
 	$(GOLANGCI_LINT) run ./...
 
-# The targets .goreleaser.yml releases, built the same way (CGO_ENABLED=0, netgo) and thrown away.
+# The targets .goreleaser.yml releases, built the same way (CGO_ENABLED=0, netgo) and thrown away;
+# bluejay-sql too, whose line editor must build without cgo on each of them.
 RELEASE_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+RELEASE_MAINS   := . ./cmd/bluejay-sql
 
-release-check: ## Build the plugin for every release target (CGO_ENABLED=0), as .goreleaser.yml does
-	@for t in $(RELEASE_TARGETS); do \
-		echo "go build $$t"; \
-		CGO_ENABLED=0 GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -tags netgo -trimpath -o /dev/null . || exit 1; \
-	done
+release-check: ## Build the plugin and bluejay-sql for every release target (CGO_ENABLED=0), as .goreleaser.yml does
+	@for t in $(RELEASE_TARGETS); do for m in $(RELEASE_MAINS); do \
+		echo "go build $$t $$m"; \
+		CGO_ENABLED=0 GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -tags netgo -trimpath -o /dev/null $$m || exit 1; \
+	done; done
 
 .PHONY: fdw
 

@@ -42,7 +42,9 @@ type Config struct {
 	// MaxRetryTime bounds one call with all its retries and waits.
 	MaxRetryTime time.Duration
 	UserAgent    string
-	Logger       hclog.Logger
+	// KeyHint ends the message of an AuthError: where the caller's user sets the key.
+	KeyHint string
+	Logger  hclog.Logger
 	// Transport replaces the HTTP transport (tests); TLS verification is never turned off here.
 	Transport http.RoundTripper
 }
@@ -64,6 +66,7 @@ type Client struct {
 	base         *url.URL
 	apiKey       string
 	userAgent    string
+	keyHint      string
 	maxRetryTime time.Duration
 	timeout      time.Duration
 	http         *retryablehttp.Client
@@ -76,7 +79,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	cfg = withDefaults(cfg)
-	c := &Client{base: base, apiKey: cfg.APIKey, userAgent: cfg.UserAgent, maxRetryTime: cfg.MaxRetryTime, timeout: cfg.Timeout}
+	c := &Client{base: base, apiKey: cfg.APIKey, userAgent: cfg.UserAgent, keyHint: cfg.KeyHint, maxRetryTime: cfg.MaxRetryTime, timeout: cfg.Timeout}
 	c.http = &retryablehttp.Client{
 		HTTPClient:   c.newHTTPClient(cfg),
 		Logger:       loggerOrNil(cfg.Logger),
@@ -350,7 +353,12 @@ func (c *Client) do(ctx context.Context, endpoint, rawURL string, out any) error
 	if body == nil { // a retried status: the handler did not run for it
 		body, _ = readBody(resp)
 	}
-	return statusError(endpoint, resp, c.redact(body))
+	err = statusError(endpoint, resp, c.redact(body))
+	var auth *AuthError
+	if errors.As(err, &auth) {
+		auth.Hint = c.keyHint
+	}
+	return err
 }
 
 // redact blanks the key out of an error body: a proxy or a debug error page may echo the

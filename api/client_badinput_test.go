@@ -233,7 +233,21 @@ func TestUnprocessableShowsLocAndMsg(t *testing.T) {
 	c = serveBody(t, 422, []byte(`{"detail":[{"type":"missing","loc":["header","x-api-key"],"msg":"Field required"}]}`))
 	_, err = c.ListAgents(context.Background())
 	var ae *AuthError
-	if !errors.As(err, &ae) || !strings.Contains(err.Error(), "api_key") {
+	if !errors.As(err, &ae) || err.Error() != "GET /v1/all-agents: the API rejected the API key (HTTP 422: the X-API-Key header was missing or empty)" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// An auth error ends with the caller's hint, where its user sets the key.
+func TestAuthErrorEndsWithTheKeyHint(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"detail":"Invalid API key"}`))
+	}))
+	t.Cleanup(ts.Close)
+	c := newClient(t, ts.URL, Config{KeyHint: "set the key there"})
+	_, err := c.ListAgents(context.Background())
+	if err == nil || err.Error() != "GET /v1/all-agents: the API rejected the API key (HTTP 401: Invalid API key); set the key there" {
 		t.Fatalf("got %v", err)
 	}
 }

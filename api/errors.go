@@ -17,14 +17,20 @@ type AuthError struct {
 	Endpoint   string
 	StatusCode int
 	Message    string
+	// Hint says where to set a valid key (Config.KeyHint).
+	Hint string
 }
 
 func (e *AuthError) Error() string {
-	msg := fmt.Sprintf("bluejay: %s: the API rejected the API key (HTTP %d", e.Endpoint, e.StatusCode)
+	msg := fmt.Sprintf("%s: the API rejected the API key (HTTP %d", e.Endpoint, e.StatusCode)
 	if e.Message != "" {
 		msg += ": " + e.Message
 	}
-	return msg + "); set a valid key as api_key in ~/.steampipe/config/bluejay.spc or in the BLUEJAY_API_KEY environment variable"
+	msg += ")"
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg
 }
 
 // NotFoundError is a 404.
@@ -35,9 +41,9 @@ type NotFoundError struct {
 
 func (e *NotFoundError) Error() string {
 	if e.Message == "" {
-		return fmt.Sprintf("bluejay: %s: not found (HTTP 404)", e.Endpoint)
+		return fmt.Sprintf("%s: not found (HTTP 404)", e.Endpoint)
 	}
-	return fmt.Sprintf("bluejay: %s: not found (HTTP 404): %s", e.Endpoint, e.Message)
+	return fmt.Sprintf("%s: not found (HTTP 404): %s", e.Endpoint, e.Message)
 }
 
 // UnprocessableError is a 422: FastAPI's validation error, with its detail entries.
@@ -59,7 +65,7 @@ func (e *UnprocessableError) Error() string {
 	if len(parts) == 0 {
 		parts = append(parts, "the request was not valid")
 	}
-	return fmt.Sprintf("bluejay: %s: HTTP 422: %s", e.Endpoint, strings.Join(parts, "; "))
+	return fmt.Sprintf("%s: HTTP 422: %s", e.Endpoint, strings.Join(parts, "; "))
 }
 
 // formatLoc renders ["query","page_size"] as query.page_size, as a user would write it.
@@ -84,7 +90,7 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	msg := fmt.Sprintf("bluejay: %s: HTTP %d", e.Endpoint, e.StatusCode)
+	msg := fmt.Sprintf("%s: HTTP %d", e.Endpoint, e.StatusCode)
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
@@ -101,7 +107,7 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("bluejay: %s: request failed: %v", e.Endpoint, e.Err)
+	return fmt.Sprintf("%s: request failed: %v", e.Endpoint, e.Err)
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
@@ -113,7 +119,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("bluejay: %s: the response does not match the API's schema: %s", e.Endpoint, describeDecode(e.Err))
+	return fmt.Sprintf("%s: the response does not match the API's schema: %s", e.Endpoint, describeDecode(e.Err))
 }
 
 // describeDecode names a mistyped field as the schema does (call_logs.duration_ms, a number)

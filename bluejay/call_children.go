@@ -150,8 +150,12 @@ func listCallChildren(rows rowsOfCall) plugin.HydrateFunc {
 }
 
 // emitCallsByID reads the calls a call_id qual names, one request each, keeping those that pass
-// the query's label and last quals.
+// the query's label and last quals, which are checked before the first request.
 func emitCallsByID(ctx context.Context, d *plugin.QueryData, ids []string, emit emitFunc) error {
+	f, err := idFilterFor(d)
+	if err != nil {
+		return err
+	}
 	for _, id := range ids {
 		call, err := fetchCall(ctx, d, id)
 		if err != nil {
@@ -160,10 +164,7 @@ func emitCallsByID(ctx context.Context, d *plugin.QueryData, ids []string, emit 
 		if call == nil {
 			continue
 		}
-		t, ok, err := getTarget(ctx, d, call)
-		if err != nil {
-			return err
-		}
+		t, ok := f.target(ctx, call)
 		if !ok {
 			continue
 		}
@@ -182,7 +183,7 @@ func decodeElements[T any](call *api.CallLog, field string, raw json.RawMessage)
 	}
 	var out []T
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, fmt.Errorf("bluejay: call %s: %s does not match the API's schema: %w", call.ID, field, err)
+		return nil, fmt.Errorf("call %s: %s does not match the API's schema: %w", call.ID, field, err)
 	}
 	return out, nil
 }

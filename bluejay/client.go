@@ -2,7 +2,7 @@ package bluejay
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"reflect"
 	"strings"
 	"sync"
@@ -33,14 +33,14 @@ func connectionClient(ctx context.Context, d *plugin.QueryData) (*connClient, er
 	if err != nil {
 		return nil, err
 	}
-	name := connectionName(d)
-	if err := s.requireAPIKey(name); err != nil {
+	if err := s.requireAPIKey(); err != nil {
 		return nil, err
 	}
 	if strings.ContainsFunc(s.APIKey, unicode.IsControl) {
 		// It cannot go in a header; say so without repeating it.
-		return nil, fmt.Errorf("bluejay: connection %q: api_key contains a control character (a line break or a tab, often pasted with it); set the key again without it", name)
+		return nil, errors.New("api_key contains a control character (a line break or a tab, often pasted with it); set the key again without it")
 	}
+	name := connectionName(d)
 	if cached, ok := clients.Load(name); ok && sameSettings(cached.(*connClient).settings, s) {
 		return cached.(*connClient), nil
 	}
@@ -89,9 +89,10 @@ func newConnClient(ctx context.Context, s settings) (*connClient, error) {
 		MaxRetryTime: s.MaxRetryTime,
 		Logger:       plugin.Logger(ctx).Named("bluejay-api"),
 		UserAgent:    "steampipe-plugin-bluejay",
+		KeyHint:      keyHint,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bluejay: %w", err)
+		return nil, err
 	}
 	return &connClient{settings: s, api: c, memo: newMemo(), budget: newRequestBudget(s.MaxConcurrency)}, nil
 }

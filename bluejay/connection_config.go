@@ -1,6 +1,7 @@
 package bluejay
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -76,13 +77,13 @@ func resolveSettings(cfg bluejayConfig) (settings, error) {
 		MaxConcurrency: DefaultMaxConcurrency,
 	}
 	if _, err := api.ParseBaseURL(s.BaseURL); err != nil {
-		return settings{}, fmt.Errorf("bluejay connection config: %w", err)
+		return settings{}, fmt.Errorf("%s%w", configErrorPrefix, err)
 	}
 	if s.BaseURL == "" {
 		s.BaseURL = api.DefaultBaseURL
 	}
-	if err := checkWindow("bluejay connection config", s.Last); err != nil {
-		return settings{}, err
+	if err := checkWindow(s.Last); err != nil {
+		return settings{}, fmt.Errorf("%s%w", configErrorPrefix, err)
 	}
 	ids, err := checkAgentIDs(cfg.AgentIDs)
 	if err != nil {
@@ -98,13 +99,13 @@ func resolveSettings(cfg bluejayConfig) (settings, error) {
 func (s *settings) setLimits(cfg bluejayConfig) error {
 	if cfg.MaxConcurrency != nil {
 		if *cfg.MaxConcurrency < 1 || *cfg.MaxConcurrency > maxMaxConcurrency {
-			return fmt.Errorf("bluejay connection config: max_concurrency = %d is out of range; use 1 (one page at a time) to %d", *cfg.MaxConcurrency, maxMaxConcurrency)
+			return fmt.Errorf(configErrorPrefix+"max_concurrency = %d is out of range; use 1 (one page at a time) to %d", *cfg.MaxConcurrency, maxMaxConcurrency)
 		}
 		s.MaxConcurrency = *cfg.MaxConcurrency
 	}
 	if cfg.MaxRetries != nil {
 		if *cfg.MaxRetries < 0 || *cfg.MaxRetries > maxMaxRetries {
-			return fmt.Errorf("bluejay connection config: max_retries = %d is out of range; use 0 (no retries) to %d", *cfg.MaxRetries, maxMaxRetries)
+			return fmt.Errorf(configErrorPrefix+"max_retries = %d is out of range; use 0 (no retries) to %d", *cfg.MaxRetries, maxMaxRetries)
 		}
 		s.MaxRetries = *cfg.MaxRetries
 	} else {
@@ -124,7 +125,7 @@ func parseDuration(field string, v *string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(*v)
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("bluejay connection config: %s = %q is not a positive duration; write it like \"30s\" or \"2m\"", field, *v)
+		return 0, fmt.Errorf(configErrorPrefix+"%s = %q is not a positive duration; write it like \"30s\" or \"2m\"", field, *v)
 	}
 	return d, nil
 }
@@ -133,7 +134,7 @@ func checkAgentIDs(ids []string) ([]string, error) {
 	out := make([]string, 0, len(ids))
 	for i, id := range ids {
 		if strings.TrimSpace(id) == "" {
-			return nil, fmt.Errorf("bluejay connection config: agent_ids[%d] is empty; list agent ids such as [\"42\"], or leave agent_ids out to read every agent", i)
+			return nil, fmt.Errorf(configErrorPrefix+"agent_ids[%d] is empty; list agent ids such as [\"42\"], or leave agent_ids out to read every agent", i)
 		}
 		out = append(out, id)
 	}
@@ -151,12 +152,20 @@ func windowList() string {
 	return "'" + strings.Join(api.Windows, "', '") + "'"
 }
 
+// keyHint says where an API key goes: the connection's api_key, wherever the connection is
+// defined (a Steampipe config file, a Postgres server's options, bluejay-sql --config), or the
+// environment variable. Errors carry no connection name: Steampipe puts it first.
+const keyHint = "set the connection's api_key, or the " + envAPIKey + " environment variable (the Steampipe CLI reads api_key from the connection block in ~/.steampipe/config/bluejay.spc)"
+
+// configErrorPrefix starts every message about a setting of the connection config.
+const configErrorPrefix = "connection config: "
+
 // requireAPIKey is the first thing a query checks: the error names both places a key can go.
-func (s settings) requireAPIKey(connection string) error {
+func (s settings) requireAPIKey() error {
 	if s.APIKey != "" {
 		return nil
 	}
-	return fmt.Errorf("bluejay: connection %q has no API key: set api_key in the connection block of ~/.steampipe/config/bluejay.spc, or set the %s environment variable", connection, envAPIKey)
+	return errors.New("no API key: " + keyHint)
 }
 
 // connectionSettings reads a query's connection config. Config that fails to resolve never gets
@@ -166,7 +175,7 @@ func connectionSettings(conn *plugin.Connection) (settings, error) {
 	if conn != nil && conn.Config != nil {
 		c, ok := conn.Config.(bluejayConfig)
 		if !ok {
-			return settings{}, fmt.Errorf("bluejay: unexpected connection config type %T", conn.Config)
+			return settings{}, fmt.Errorf("unexpected connection config type %T", conn.Config)
 		}
 		cfg = c
 	}

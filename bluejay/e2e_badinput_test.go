@@ -181,7 +181,7 @@ func TestBodyThatDoesNotMatchTheSchema(t *testing.T) {
 		}
 	}
 	r := e.query("bluejay_call_event", q, 0, "call_id")
-	if r.Err == nil || !strings.Contains(r.Err.Error(), "bluejay: call c2: events does not match the API's schema") {
+	if r.Err == nil || !strings.HasPrefix(r.Err.Error(), "bluejay: call c2: events does not match the API's schema") {
 		t.Errorf("events of the wrong shape: %d rows, %v", len(r.Rows), r.Err)
 	}
 }

@@ -63,7 +63,7 @@ func (e *env) scanOutcome(r harness.Result, want []string) bool {
 }
 
 // clearError is an error that says it comes from the plugin, which request failed and how.
-var clearErrorRe = regexp.MustCompile(`^bluejay: (bluejay: )?GET /v1/[^ ]+( page \d+)?: (HTTP \d{3}|request failed|the response does not match the API's schema)`)
+var clearErrorRe = regexp.MustCompile(`^bluejay: GET /v1/[^ ]+( page \d+)?: (HTTP \d{3}|request failed|the response does not match the API's schema)`)
 
 func clearError(err error) bool { return clearErrorRe.MatchString(err.Error()) }
 

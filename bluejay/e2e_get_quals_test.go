@@ -1,6 +1,7 @@
 package bluejay_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
@@ -23,5 +24,36 @@ func TestCallGetByIDKeepsLastAndLabel(t *testing.T) {
 	}
 	if rows := e.mustQuery("bluejay_call", []harness.Qual{eq("id", want.ID), eq("label", "no-such-label")}, 0); len(rows) != 0 {
 		t.Fatalf("a call read by id without the label: %d rows, want none", len(rows))
+	}
+}
+
+// A bad last with an id is refused before the GET, with the message a scan gives: the call
+// existing or not makes no difference, in bluejay_call (id) and in the per-call tables (call_id).
+func TestBadLastWithAnIDFailsBeforeAnyRequest(t *testing.T) {
+	e := newEnv(t, fakeapi.Options{}, nil)
+	existing := e.srv.Expected("42", "", "1day")[0].ID
+	scan := e.query("bluejay_call", []harness.Qual{eq("agent_id", "42"), eq("last", "2days")}, 0, "id")
+	if scan.Err == nil {
+		t.Fatal("a scan with last = '2days' succeeded")
+	}
+	want := scan.Err.Error()
+	if !strings.HasPrefix(want, `bluejay: last = "2days" is not a window the API accepts; use one of '1day'`) {
+		t.Fatalf("scan error %q", want)
+	}
+	for _, table := range []string{"bluejay_call", "bluejay_call_event", "bluejay_call_evaluation"} {
+		idColumn := "call_id"
+		if table == "bluejay_call" {
+			idColumn = "id"
+		}
+		for _, id := range []string{existing, "no-such-call"} {
+			e.srv.ResetRequests()
+			r := e.query(table, []harness.Qual{eq(idColumn, id), eq("last", "2days")}, 0, idColumn)
+			if r.Err == nil || r.Err.Error() != want {
+				t.Errorf("%s where %s = %q and last = '2days': %d rows, error %v; want %q", table, idColumn, id, len(r.Rows), r.Err, want)
+			}
+			if reqs := e.srv.Requests(); len(reqs) != 0 {
+				t.Errorf("%s where %s = %q and last = '2days' sent %d requests, first %s; want none", table, idColumn, id, len(reqs), reqs[0].Path)
+			}
+		}
 	}
 }

@@ -3,6 +3,7 @@ package bluejay
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -184,10 +185,17 @@ func guardList(ctx context.Context, d *plugin.QueryData, body func(context.Conte
 // guardGet runs a get function's body so that its failure reaches the user. A get streams no
 // row before it fails, so only the wait applies: it covers the SDK still setting up its
 // selects when a get fails at once (a missing key, a bad qual).
-func guardGet(ctx context.Context, body func(context.Context) (any, error)) (any, error) {
+//
+// The SDK puts the connection's name before a list function's error but returns a get
+// function's as it is; guardGet adds the name, so that every error reads
+// "<connection>: <message>" in Steampipe and its Postgres FDW alike.
+func guardGet(ctx context.Context, d *plugin.QueryData, body func(context.Context) (any, error)) (any, error) {
 	item, err := body(ctx)
 	if err != nil && ctx.Err() == nil {
 		settle(ctx, failGrace)
+	}
+	if err != nil && d.Connection != nil {
+		err = fmt.Errorf("%s: %w", d.Connection.Name, err)
 	}
 	return item, err
 }
@@ -201,7 +209,7 @@ type drainProbe struct {
 	reached chan struct{}
 }
 
-var errProbe = errors.New("bluejay: drain probe (never sent)")
+var errProbe = errors.New("drain probe (never sent)")
 
 // drain streams a probe, waits until the SDK builds it, and returns how long that took: on an
 // idle machine, microseconds; when the SDK's goroutines wait for a CPU, as long as each of their

@@ -65,7 +65,7 @@ func scanRequestFor(d *plugin.QueryData, s settings, now time.Time, timeColumns 
 	if err := checkNotEmpty(colAgentID, r.AgentIDs, "give an agent id such as '42' (see bluejay_agent)"); err != nil {
 		return scanRequest{}, err
 	}
-	if err := checkNotEmpty(colLabel, r.Labels, "give a label such as 'production', or leave label out to read every label"); err != nil {
+	if err := checkNotEmpty(colLabel, r.Labels, labelFix); err != nil {
 		return scanRequest{}, err
 	}
 	if len(r.Labels) == 0 {
@@ -80,44 +80,79 @@ func scanRequestFor(d *plugin.QueryData, s settings, now time.Time, timeColumns 
 	return r, nil
 }
 
+const labelFix = "give a label such as 'production', or leave label out to read every label"
+
 // checkNotEmpty rejects an empty agent_id or label: no call has one, and sending it would read
 // another route (an empty path segment) or no filter at all, so the query would come back empty
 // or wrong without a word.
 func checkNotEmpty(column string, values []string, fix string) error {
 	for _, v := range values {
 		if v == "" {
-			return fmt.Errorf("bluejay: %s = '' matches no call; %s", column, fix)
+			return fmt.Errorf("%s = '' matches no call; %s", column, fix)
 		}
 	}
 	return nil
 }
 
-// checkWindow rejects a `last` the API does not accept, listing the ones it does; prefix says
-// where the value came from (a query, or the connection config).
-func checkWindow(prefix, last string) error {
+// checkWindow rejects a `last` the API does not accept, listing the ones it does. A query's
+// `last` and the connection's are refused with this one message.
+func checkWindow(last string) error {
 	if api.IsWindow(last) {
 		return nil
 	}
-	return fmt.Errorf("%s: last = %q is not a window the API accepts; use one of %s", prefix, last, windowList())
+	return fmt.Errorf("last = %q is not a window the API accepts; use one of %s", last, windowList())
 }
 
 // windowFor picks the `last` window: the query's own, or the narrowest that still covers a
 // lower time bound, or the connection's default.
 func windowFor(d *plugin.QueryData, s settings, now time.Time, timeColumns []string) (string, error) {
-	lasts := qualStrings(d, colLast)
-	switch {
-	case len(lasts) > 1:
-		return "", fmt.Errorf("bluejay: give one value for last, not %d; use one of %s", len(lasts), windowList())
-	case len(lasts) == 1:
-		if err := checkWindow("bluejay", lasts[0]); err != nil {
-			return "", err
-		}
-		return lasts[0], nil
+	last, err := queryWindow(d)
+	if err != nil || last != "" {
+		return last, err
 	}
 	if from, ok := lowerTimeBound(d, timeColumns); ok {
 		return windowCovering(now, from), nil
 	}
 	return s.Last, nil
+}
+
+// queryWindow is the window the query's own `last` qual names, "" when it names none. More
+// than one value, or one the API does not accept, is refused.
+func queryWindow(d *plugin.QueryData) (string, error) {
+	lasts := qualStrings(d, colLast)
+	switch {
+	case len(lasts) > 1:
+		return "", fmt.Errorf("give one value for last, not %d; use one of %s", len(lasts), windowList())
+	case len(lasts) == 1:
+		if err := checkWindow(lasts[0]); err != nil {
+			return "", err
+		}
+		return lasts[0], nil
+	}
+	return "", nil
+}
+
+// idFilter is what a query that reads calls by id asks of them besides the id: a label among
+// their tags and a window their created_at falls in ("" for none). idFilterFor checks it
+// before any request is sent, with the same messages as a scan.
+type idFilter struct {
+	Label, Last string
+}
+
+func idFilterFor(d *plugin.QueryData) (idFilter, error) {
+	last, err := queryWindow(d)
+	if err != nil {
+		return idFilter{}, err
+	}
+	f := idFilter{Last: last}
+	labels := qualStrings(d, colLabel)
+	if err := checkNotEmpty(colLabel, labels, labelFix); err != nil {
+		return idFilter{}, err
+	}
+	if len(labels) == 1 {
+		f.Label = labels[0]
+	}
+	return f, nil
 }
 
 // windowSpans are the API's windows as durations, narrowest first ("all" has none).

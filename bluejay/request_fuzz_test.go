@@ -126,7 +126,7 @@ func FuzzResolveSettings(f *testing.F) {
 		s, err := resolveSettings(config(key))
 		_, other := resolveSettings(config("another key"))
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "bluejay connection config: ") {
+			if !strings.HasPrefix(err.Error(), "connection config: ") {
 				t.Fatalf("error %q does not say it is the connection config", err)
 			}
 			if other == nil || other.Error() != err.Error() {

@@ -119,7 +119,7 @@ func TestResolveSettingsFallsBackToEnvironmentThenDefaults(t *testing.T) {
 	}
 	t.Setenv(envAPIKey, "")
 	s, _ = resolveSettings(bluejayConfig{})
-	err = s.requireAPIKey("bluejay")
+	err = s.requireAPIKey()
 	if err == nil || !strings.Contains(err.Error(), "api_key") || !strings.Contains(err.Error(), "BLUEJAY_API_KEY") {
 		t.Fatalf("missing key error must name both places: %v", err)
 	}

@@ -379,8 +379,28 @@ func (s *targetScan) fetch(ctx context.Context, page int, fresh bool) (*api.Call
 	key := pageKey{AgentID: s.t.AgentID, Label: s.t.Label, Last: s.t.Last, Page: page, PageSize: s.pageSize}
 	return s.c.memo.page(ctx, key, fresh, memoTTL(s.d), func(ctx context.Context) (*api.CallLogsPage, error) {
 		s.d.WaitForListRateLimit(ctx)
-		return spend(ctx, s.c.budget, func(ctx context.Context) (*api.CallLogsPage, error) {
+		p, err := spend(ctx, s.c.budget, func(ctx context.Context) (*api.CallLogsPage, error) {
 			return s.c.api.ListCallLogs(ctx, api.CallLogsQuery{AgentID: key.AgentID, Label: key.Label, Last: key.Last, Page: page, PageSize: key.PageSize})
 		})
+		if err == nil {
+			pageRead(ctx)
+		}
+		return p, err
 	})
+}
+
+type pageHookKey struct{}
+
+// WithPageHook returns a context whose scans call hook for each call-log page they read from
+// the API (not for a page the memo already had). It is for a host that serves the plugin in
+// its own process and passes its context down to the scans, as the SQLite engine does to show
+// a query's progress; over Steampipe's plugin protocol no context carries one.
+func WithPageHook(ctx context.Context, hook func()) context.Context {
+	return context.WithValue(ctx, pageHookKey{}, hook)
+}
+
+func pageRead(ctx context.Context) {
+	if hook, ok := ctx.Value(pageHookKey{}).(func()); ok {
+		hook()
+	}
 }

@@ -113,44 +113,41 @@ func streamCalls(ctx context.Context, d *plugin.QueryData, timeColumns []string,
 	return scanCalls(ctx, d, c, req, emit)
 }
 
-// getCall reads one call by id; a call that does not exist is no row.
+// getCall reads one call by id; a call that does not exist is no row. The query's label and
+// last are checked before the request.
 func getCall(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
-	return guardGet(ctx, func(ctx context.Context) (any, error) {
+	return guardGet(ctx, d, func(ctx context.Context) (any, error) {
+		f, err := idFilterFor(d)
+		if err != nil {
+			return nil, err
+		}
 		call, err := getCallByID(ctx, d)
 		if err != nil || call == nil {
 			return nil, err
 		}
-		t, ok, err := getTarget(ctx, d, call)
-		if err != nil || !ok {
-			return nil, err
+		t, ok := f.target(ctx, call)
+		if !ok {
+			return nil, nil
 		}
 		return newCallRow(ctx, call, t), nil
 	})
 }
 
-// getTarget fills label and last for a call read by id when the query also filters on them:
+// target fills label and last for a call read by id when the query also filters on them:
 // Postgres checks those quals against the row, so the row carries the filter when the call
 // passes it, and is dropped when it does not (outside the window, or without the label among
 // its tags).
-func getTarget(ctx context.Context, d *plugin.QueryData, call *api.CallLog) (target, bool, error) {
-	var t target
-	if lasts := qualStrings(d, colLast); len(lasts) == 1 {
-		if err := checkWindow("bluejay", lasts[0]); err != nil {
-			return t, false, err
-		}
+func (f idFilter) target(ctx context.Context, call *api.CallLog) (target, bool) {
+	if f.Last != "" {
 		createdAt := parseTimestamp(ctx, "created_at", call.ID, call.CreatedAt)
-		if !inWindow(createdAt, lasts[0], time.Now()) {
-			return t, false, nil
+		if !inWindow(createdAt, f.Last, time.Now()) {
+			return target{}, false
 		}
-		t.Last = lasts[0]
 	}
-	if labels := qualStrings(d, colLabel); len(labels) == 1 {
-		if !hasTag(call.Tags, labels[0]) {
-			return t, false, nil
-		}
-		t.Label = labels[0]
+	if f.Label != "" && !hasTag(call.Tags, f.Label) {
+		return target{}, false
 	}
-	return t, true, nil
+	return target{Label: f.Label, Last: f.Last}, true
 }
 
 func inWindow(createdAt *time.Time, window string, now time.Time) bool {
@@ -178,7 +175,7 @@ func getCallByID(ctx context.Context, d *plugin.QueryData) (*api.CallLog, error)
 func fetchCall(ctx context.Context, d *plugin.QueryData, id string) (*api.CallLog, error) {
 	if id == "" {
 		// No call has an empty id, and asking for one would read another route.
-		return nil, errors.New("bluejay: a call id of '' matches no call; give an id such as those in bluejay_call.id")
+		return nil, errors.New("a call id of '' matches no call; give an id such as those in bluejay_call.id")
 	}
 	c, err := connectionClient(ctx, d)
 	if err != nil {

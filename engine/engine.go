@@ -197,9 +197,7 @@ func (db *DB) start(req *scanRequest) *scan {
 // SQLite to carry.
 func (db *DB) scanFailed(table string, err error) error {
 	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		// The SDK prefixes the connection name to every scan error; the plugin's own
-		// messages already say "bluejay: ...".
-		err = &PluginError{Table: table, Message: strings.TrimPrefix(err.Error(), db.host.connection+": "), Err: err}
+		err = newPluginError(db.host.connection, table, err)
 	}
 	if db.scanErr == nil {
 		db.scanErr = err
@@ -207,14 +205,25 @@ func (db *DB) scanFailed(table string, err error) error {
 	return err
 }
 
-// PluginError is an error the plugin returned for a table scan, with the plugin's message.
+// PluginError is an error the plugin returned for a table scan. It reads as Steampipe's
+// Postgres FDW shows it, "<connection>: <the plugin's message>", so that a message is the same
+// on both engines.
 type PluginError struct {
-	Table   string
+	Connection string
+	Table      string
+	// Message is the plugin's own message, without the connection name.
 	Message string
 	Err     error
 }
 
-func (e *PluginError) Error() string { return e.Table + ": " + e.Message }
+// newPluginError takes the SDK's scan error, which already starts with the connection name
+// (the SDK prefixes it to every scan error), apart into the name and the plugin's message.
+func newPluginError(connection, table string, err error) *PluginError {
+	msg := strings.TrimPrefix(err.Error(), connection+": ")
+	return &PluginError{Connection: connection, Table: table, Message: msg, Err: err}
+}
+
+func (e *PluginError) Error() string { return e.Connection + ": " + e.Message }
 
 func (e *PluginError) Unwrap() error { return e.Err }
 

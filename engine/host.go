@@ -51,7 +51,8 @@ func (h *host) setConfig(config string) error {
 	})
 	if res != nil {
 		if msg, failed := res.FailedConnections[h.connection]; failed {
-			return fmt.Errorf("%s", msg)
+			// Named as a scan error is: "<connection>: <the plugin's message>".
+			return fmt.Errorf("%s: %s", h.connection, msg)
 		}
 	}
 	return err

@@ -18,7 +18,9 @@ type scan struct {
 	cancel context.CancelFunc
 	// query is the context of the SQL query the scan belongs to.
 	query context.Context
-	done  bool
+	// progress counts the rows the scan returns, when the query asked (WithProgress).
+	progress *Progress
+	done     bool
 }
 
 var callSeq atomic.Int64
@@ -32,7 +34,7 @@ func callID() string {
 // startScan runs the request on the plugin, in the plugin's own goroutine.
 func startScan(query context.Context, h *host, req *scanRequest) *scan {
 	ctx, cancel := context.WithCancel(query)
-	s := &scan{stream: anywhere.NewLocalPluginStream(ctx), cancel: cancel, query: query}
+	s := &scan{stream: anywhere.NewLocalPluginStream(ctx), cancel: cancel, query: query, progress: progressOf(query)}
 	h.server.CallExecuteAsync(req.proto(h.connection, callID()), s.stream)
 	return s
 }
@@ -49,6 +51,9 @@ func (s *scan) next() (*proto.Row, error) {
 			s.done = true
 			return nil, s.finish()
 		case resp.Row != nil:
+			if s.progress != nil {
+				s.progress.Rows.Add(1)
+			}
 			return resp.Row, nil
 		}
 	}

@@ -208,6 +208,8 @@ func (a *app) queryFailed(err error) int {
 func (a *app) query(ctx context.Context, db *engine.DB, sql string) (*engine.Result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	ctx, stopProgress := a.showProgress(ctx)
+	defer stopProgress()
 	done := make(chan struct{})
 	defer close(done)
 	go func() {

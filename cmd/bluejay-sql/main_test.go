@@ -109,7 +109,7 @@ func TestQueryErrorAndPipedPrompt(t *testing.T) {
 	t.Setenv("BLUEJAY_BASE_URL", srv.URL)
 	t.Setenv("BLUEJAY_API_KEY", "not-the-key")
 	code, _, errOut = run(t, "", "select id from bluejay_call where agent_id = '7' and last = '1day'")
-	if code != exitQuery || !strings.Contains(errOut, "Error: bluejay_call: bluejay:") || !strings.Contains(errOut, "api_key") {
+	if code != exitQuery || !strings.HasPrefix(errOut, "Error: bluejay: GET /v1/retrieve-call-logs/7 page 1: the API rejected the API key") || !strings.Contains(errOut, "api_key") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 

@@ -21,24 +21,20 @@ const replHelp = `Enter SQL (SQLite dialect) ending with ;  e.g.
 Commands: .tables  .schema TABLE  .help  .exit (or Ctrl-D). Ctrl-C cancels a running query.
 `
 
-// repl reads statements until .exit or end of input. Prompts are printed only to a terminal,
-// so piped input gives clean output; piped input also exits 1 when a statement failed, so a
-// script notices.
+// repl reads statements until .exit or end of input. A terminal gets a line editor with
+// history (terminalREPL); piped input is read line by line, without prompts, so that its output
+// is clean, and exits 1 when a statement failed, so that a script notices.
 func (a *app) repl(ctx context.Context, db *engine.DB) int {
-	interactive := isTerminal(a.stdin)
-	if interactive {
-		fmt.Fprintf(a.stdout, "bluejay-sql: %d tables. .help for help, .exit to quit.\n", len(db.Tables()))
+	if isTerminal(a.stdin) {
+		return a.terminalREPL(ctx, db)
 	}
 	lines := readLines(a.stdin)
 	var buf strings.Builder
 	status := exitOK
 	for {
-		if interactive {
-			fmt.Fprint(a.stdout, promptFor(buf.Len() > 0))
-		}
 		select {
 		case <-a.interrupts:
-			// Ctrl-C at the prompt drops the statement being typed, as psql does.
+			// Ctrl-C between statements drops the statement being read, as psql does.
 			buf.Reset()
 			fmt.Fprintln(a.stdout)
 			continue
@@ -47,7 +43,7 @@ func (a *app) repl(ctx context.Context, db *engine.DB) int {
 				return status
 			}
 			quit, st := a.handleLine(ctx, db, &buf, line)
-			if st != exitOK && !interactive {
+			if st != exitOK {
 				status = exitQuery
 			}
 			if quit || ctx.Err() != nil {
@@ -55,13 +51,6 @@ func (a *app) repl(ctx context.Context, db *engine.DB) int {
 			}
 		}
 	}
-}
-
-func promptFor(continuing bool) string {
-	if continuing {
-		return contPrompt
-	}
-	return prompt
 }
 
 // handleLine adds a line to the statement being typed and runs the statements it completes.
