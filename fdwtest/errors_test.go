@@ -107,4 +107,3 @@ func BenchmarkFDWErrorLoss(b *testing.B) {
 		})
 	}
 }
-

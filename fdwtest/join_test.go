@@ -40,17 +40,17 @@ var joinCases = []joinCase{
 		maxPages: 40,
 	},
 	{
-		name:     "call with participant, quals on both",
+		name:   "call with participant, quals on both",
 		join:   "select p.call_id, p.position, p.role from bluejay_call c join bluejay_call_participant p on p.call_id = c.id where c.agent_id = '42' and c.last = '7days' and p.agent_id = '42' and p.last = '7days'",
 		direct: "select call_id, position, role from bluejay_call_participant where agent_id = '42' and last = '7days'",
 	},
 	{
-		name:     "call with event, quals on both",
+		name:   "call with event, quals on both",
 		join:   "select v.call_id, v.position, v.title from bluejay_call c join bluejay_call_event v on v.call_id = c.id where c.agent_id = '42' and c.last = '7days' and v.agent_id = '42' and v.last = '7days'",
 		direct: "select call_id, position, title from bluejay_call_event where agent_id = '42' and last = '7days'",
 	},
 	{
-		name:     "call with custom metric, quals on both",
+		name:   "call with custom metric, quals on both",
 		join:   "select m.call_id, m.evaluation_id, m.position, m.name from bluejay_call c join bluejay_call_custom_metric m on m.call_id = c.id where c.agent_id = '42' and c.last = '7days' and m.agent_id = '42' and m.last = '7days'",
 		direct: "select call_id, evaluation_id, position, name from bluejay_call_custom_metric where agent_id = '42' and last = '7days'",
 	},
