@@ -13,37 +13,39 @@ import (
 // errorCase is a query that must fail, and what its error says.
 type errorCase struct {
 	name string
-	// setup returns the session to run sql on, and a func that undoes what it changed.
-	setup func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func())
+	// setup returns the session to run sql on and a func that undoes what it changed, or the
+	// error that setting it up already failed with (a bad connection config fails
+	// IMPORT FOREIGN SCHEMA).
+	setup func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error)
 	sql   string
 	want  string
 }
 
-func sharedSession(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
-	return session(t, env, false), func() {}
+func sharedSession(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
+	return session(t, env, false), func() {}, nil
 }
 
 // configSession is a session on a database of its own, whose connection config is cfg.
-func configSession(cfg map[string]any) func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
-	return func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
+func configSession(cfg map[string]any) func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
+	return func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
 		kv := map[string]any{"api_key": "fake-bluejay-key", "base_url": env.API.URL}
 		for k, v := range cfg {
 			kv[k] = v
 		}
 		db, err := env.Cluster.CreateDB(context.Background(), pgfdw.DBOptions{Config: harness.Config(kv)})
 		if err != nil {
-			t.Fatal(err)
+			return nil, func() {}, err
 		}
 		s, err := db.Connect(context.Background(), pgfdw.SessionOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s, s.Close
+		return s, s.Close, nil
 	}
 }
 
 // with422 makes the fake answer every call-log page with a FastAPI validation error.
-func with422(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
+func with422(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
 	env.API.SetRawResponse(func(r *http.Request) (int, http.Header, []byte, bool) {
 		if !strings.HasPrefix(r.URL.Path, "/v1/retrieve-call-logs/") {
 			return 0, nil, nil, false
@@ -51,7 +53,19 @@ func with422(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()) {
 		body := `{"detail":[{"type":"literal_error","loc":["query","last"],"msg":"Input should be '1day' or 'all'","input":"7days"}]}`
 		return http.StatusUnprocessableEntity, http.Header{"Content-Type": {"application/json"}}, []byte(body), true
 	})
-	return session(t, env, false), func() { env.API.SetRawResponse(nil) }
+	return session(t, env, false), func() { env.API.SetRawResponse(nil) }, nil
+}
+
+// run sets the case up and runs its query; the error is the one setting up or the query
+// failed with.
+func (c errorCase) run(t testing.TB, env *pgfdw.Env) error {
+	s, undo, err := c.setup(t, env)
+	defer undo()
+	if err != nil {
+		return err
+	}
+	_, err = s.Query(context.Background(), c.sql)
+	return err
 }
 
 var errorCases = []errorCase{
@@ -67,9 +81,7 @@ func TestFDWErrorsReachTheClient(t *testing.T) {
 	env := sharedEnv(t)
 	for _, c := range errorCases {
 		t.Run(c.name, func(t *testing.T) {
-			s, undo := c.setup(t, env)
-			defer undo()
-			_, err := s.Query(context.Background(), c.sql)
+			err := c.run(t, env)
 			if err == nil {
 				t.Fatalf("%s: no error", c.sql)
 			}
@@ -93,12 +105,9 @@ func BenchmarkFDWErrorLoss(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			lost := 0
 			for range b.N {
-				s, undo := c.setup(b, env)
-				if _, err := s.Query(context.Background(), c.sql); err == nil || !strings.Contains(err.Error(), c.want) {
+				if err := c.run(b, env); err == nil || !strings.Contains(err.Error(), c.want) {
 					lost++
 				}
-				undo()
-				s.Close()
 			}
 			b.ReportMetric(float64(lost)*100/float64(b.N), "%lost")
 			if lost > 0 {
