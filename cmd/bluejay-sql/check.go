@@ -294,17 +294,8 @@ func (a *app) runPlan(ctx context.Context, db *engine.DB, plan []planned, o *che
 
 // runControl runs one control with Ctrl-C cancelling it, as a query of the prompt is.
 func (a *app) runControl(ctx context.Context, db *engine.DB, c *modcheck.Control, where string) *modcheck.ControlResult {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-a.interrupts:
-			cancel()
-		case <-done:
-		}
-	}()
+	ctx, stop := a.cancelOnInterrupt(ctx)
+	defer stop()
 	return modcheck.RunControl(ctx, db, c, where)
 }
 

@@ -206,12 +206,17 @@ func (a *app) queryFailed(err error) int {
 // Ctrl-C at the prompt is the prompt's (see repl); one typed between two demo queries stops
 // the next.
 func (a *app) query(ctx context.Context, db *engine.DB, sql string) (*engine.Result, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, stop := a.cancelOnInterrupt(ctx)
+	defer stop()
 	ctx, stopProgress := a.showProgress(ctx)
 	defer stopProgress()
+	return db.Query(ctx, sql)
+}
+
+// cancelOnInterrupt returns a context that a Ctrl-C cancels, until stop is called.
+func (a *app) cancelOnInterrupt(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	defer close(done)
 	go func() {
 		select {
 		case <-a.interrupts:
@@ -219,5 +224,5 @@ func (a *app) query(ctx context.Context, db *engine.DB, sql string) (*engine.Res
 		case <-done:
 		}
 	}()
-	return db.Query(ctx, sql)
+	return ctx, func() { close(done); cancel() }
 }
