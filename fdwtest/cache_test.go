@@ -45,3 +45,21 @@ func TestFDWRepeatedDashboardSendsNoRequest(t *testing.T) {
 		t.Fatalf("the dashboard sent %d requests, then %d when repeated within the TTL; want some, then none", first, again)
 	}
 }
+
+// BenchmarkFDWCacheOnFreshScans measures, over fresh connections with the cache on, how many
+// 2,500-call scans come back with a call twice or missing. Run with -benchtime=200x.
+func BenchmarkFDWCacheOnFreshScans(b *testing.B) {
+	env := sharedEnv(b)
+	want := fmt.Sprint(len(env.API.Expected("42", "", "all")))
+	wrong := 0
+	for range b.N {
+		s := session(b, env, true)
+		r := query(b, s, "select count(*), count(distinct id) from bluejay_call where agent_id = '42' and last = 'all'")
+		if r.Rows[0][0] != want || r.Rows[0][1] != want {
+			wrong++
+		}
+		s.Close()
+	}
+	b.ReportMetric(float64(wrong)*100/float64(b.N), "%wrong")
+	b.Logf("%d of %d scans wrong", wrong, b.N)
+}

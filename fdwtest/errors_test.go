@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/harness/pgfdw"
 )
@@ -19,6 +20,8 @@ type errorCase struct {
 	setup func(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error)
 	sql   string
 	want  string
+	// early says the error comes before any request.
+	early bool
 }
 
 func sharedSession(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
@@ -68,11 +71,22 @@ func (c errorCase) run(t testing.TB, env *pgfdw.Env) error {
 	return err
 }
 
+// withFault500 makes every page request of a connection without retries answer HTTP 500.
+func withFault500(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
+	s, undo, err := configSession(map[string]any{"max_retries": 0})(t, env)
+	env.API.SetFaults(fakeapi.Faults{Rate: 1, OnlyPaths: "/v1/retrieve-call-logs/"})
+	return s, func() { env.API.SetFaults(fakeapi.Faults{}); undo() }, err
+}
+
 var errorCases = []errorCase{
-	{"bad last", sharedSession, "select count(*) from bluejay_call where agent_id = '42' and last = '2days'", `last = "2days" is not a window the API accepts`},
-	{"wrong key", configSession(map[string]any{"api_key": "not-the-key"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "the API rejected the API key (HTTP 401"},
-	{"422", with422, "select count(*) from bluejay_call where agent_id = '42' and last = '7days'", "HTTP 422: query.last: Input should be '1day' or 'all'"},
-	{"non-loopback base_url", configSession(map[string]any{"base_url": "http://192.0.2.1"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "uses plain http to a host that is not loopback"},
+	{"bad last", sharedSession, "select count(*) from bluejay_call where agent_id = '42' and last = '2days'", `last = "2days" is not a window the API accepts`, true},
+	{"wrong key", configSession(map[string]any{"api_key": "not-the-key"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "the API rejected the API key (HTTP 401", false},
+	{"422", with422, "select count(*) from bluejay_call where agent_id = '42' and last = '7days'", "HTTP 422: query.last: Input should be '1day' or 'all'", false},
+	{"non-loopback base_url", configSession(map[string]any{"base_url": "http://192.0.2.1"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "uses plain http to a host that is not loopback", false},
+	{"HTTP 500, no retries", withFault500, "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "HTTP 500", false},
+	{"no key", configSession(map[string]any{"api_key": nil}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "BLUEJAY_API_KEY", false},
+	{"empty agent_id", sharedSession, "select count(*) from bluejay_call where agent_id = '' and last = '1day'", "agent_id = '' matches no call", true},
+	{"bad last with an id", sharedSession, "select count(*) from bluejay_call_event where call_id = 'nope' and last = '2days'", `last = "2days" is not a window the API accepts`, true},
 }
 
 // TestFDWErrorsReachTheClient: each failure reaches the SQL client as an error that says what
@@ -81,7 +95,11 @@ func TestFDWErrorsReachTheClient(t *testing.T) {
 	env := sharedEnv(t)
 	for _, c := range errorCases {
 		t.Run(c.name, func(t *testing.T) {
+			m := mark(env)
 			err := c.run(t, env)
+			if c.early && len(requestsSince(env, m)) != 0 {
+				t.Errorf("%d requests sent before the error", len(requestsSince(env, m)))
+			}
 			if err == nil {
 				t.Fatalf("%s: no error", c.sql)
 			}
