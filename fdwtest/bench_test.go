@@ -6,6 +6,7 @@ import (
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/harness/pgfdw"
 )
 
@@ -16,7 +17,18 @@ var benchScans = []struct{ name, sql string }{
 	{"count", "select count(*) from bluejay_call where agent_id = '42' and last = 'all'"},
 	{"id", "select id from bluejay_call where agent_id = '42' and last = 'all'"},
 	{"star", "select * from bluejay_call where agent_id = '42' and last = 'all'"},
+	{"agents-all", "select count(*) from bluejay_call where last = 'all'"},
 	{"join-30days", joinCases[1].join},
+}
+
+// gRPCScans are the same scans over the plugin protocol, as the Steampipe CLI's plugin manager
+// runs the plugin: a fresh plugin process each time.
+var gRPCScans = []struct {
+	name  string
+	quals []harness.Qual
+}{
+	{"scan", []harness.Qual{{Column: "agent_id", Operator: "=", Value: "42"}, {Column: "last", Operator: "=", Value: "all"}}},
+	{"agents-all", []harness.Qual{{Column: "last", Operator: "=", Value: "all"}}},
 }
 
 // BenchmarkFDWScan: make bench runs it with -benchtime=5x.
@@ -44,10 +56,42 @@ func BenchmarkFDWScan(b *testing.B) {
 	}
 }
 
+// BenchmarkGRPCScan is agent 42's 2,500 calls (every column) and every agent's calls over
+// the plugin protocol.
+func BenchmarkGRPCScan(b *testing.B) {
+	env := sharedEnv(b)
+	bin, err := harness.Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := harness.Config(map[string]any{"api_key": fakeapi.DefaultAPIKey, "base_url": env.API.URL})
+	for _, sc := range gRPCScans {
+		b.Run(sc.name, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				p, err := harness.Start(harness.Options{Binary: bin})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := p.SetConnections(harness.Connection{Name: "bluejay", Config: cfg}); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				r := p.Query(context.Background(), harness.Query{Connection: "bluejay", Table: "bluejay_call", Quals: sc.quals})
+				b.StopTimer()
+				p.Close()
+				if r.Err != nil {
+					b.Fatal(r.Err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkSQLiteScan is the same scans on the embedded engine, for the ratio.
 func BenchmarkSQLiteScan(b *testing.B) {
 	env := sharedEnv(b)
-	for _, sc := range benchScans[:3] {
+	for _, sc := range benchScans[:4] {
 		b.Run(sc.name, func(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
