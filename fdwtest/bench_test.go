@@ -2,6 +2,10 @@ package fdwtest
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
@@ -38,6 +42,7 @@ func BenchmarkFDWScan(b *testing.B) {
 		for _, cache := range []bool{false, true} {
 			name := sc.name + map[bool]string{false: "/cache-off", true: "/cache-on"}[cache]
 			b.Run(name, func(b *testing.B) {
+				peak := 0
 				for range b.N {
 					b.StopTimer()
 					s, err := env.Connect(context.Background(), pgfdw.SessionOptions{Cache: cache})
@@ -49,8 +54,10 @@ func BenchmarkFDWScan(b *testing.B) {
 						b.Fatal(err)
 					}
 					b.StopTimer()
+					peak = max(peak, peakRSSKiB(s.PID()))
 					s.Close()
 				}
+				b.ReportMetric(float64(peak)/1024, "MiB-backend-peak-RSS")
 			})
 		}
 	}
@@ -108,4 +115,20 @@ func BenchmarkSQLiteScan(b *testing.B) {
 			}
 		})
 	}
+}
+
+// peakRSSKiB is a process's peak resident set (VmHWM), 0 when it cannot be read: the
+// PostgreSQL backend, which runs the plugin.
+func peakRSSKiB(pid uint32) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return n
+		}
+	}
+	return 0
 }
