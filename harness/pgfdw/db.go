@@ -85,7 +85,7 @@ func (db *DB) Connect(ctx context.Context, opts SessionOptions) (*Session, error
 	if !opts.Cache {
 		setup += "insert into steampipe_internal.steampipe_settings (name, value) values ('cache', 'false');"
 	}
-	if _, err := s.Exec(ctx, setup); err != nil {
+	if _, err := s.Query(ctx, setup); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -112,9 +112,6 @@ func (s *Session) Query(ctx context.Context, sql string) (*Result, error) {
 	}
 	return resultOf(results[len(results)-1]), nil
 }
-
-// Exec runs statements whose results do not matter.
-func (s *Session) Exec(ctx context.Context, sql string) (*Result, error) { return s.Query(ctx, sql) }
 
 // Conn is the session's pgx connection, for what Query does not cover.
 func (s *Session) Conn() *pgx.Conn { return s.conn }
