@@ -26,33 +26,11 @@ func TestCacheOnFullScanReturnsEveryCallOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg := harness.Config(map[string]any{"api_key": testKey, "base_url": srv.URL})
+	q := harness.Query{Connection: "bluejay", Table: "bluejay_call", Columns: []string{"id"}, Quals: []harness.Qual{eq("agent_id", "42"), eq("last", "all")}}
 	for i := range 3 {
-		p, err := harness.Start(harness.Options{Binary: bin, CacheEnabled: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg := harness.Config(map[string]any{"api_key": testKey, "base_url": srv.URL})
-		if _, err := p.SetConnections(harness.Connection{Name: "bluejay", Config: cfg}); err != nil {
-			t.Fatal(err)
-		}
-		seen := map[string]int{}
-		q := harness.Query{Connection: "bluejay", Table: "bluejay_call", Columns: []string{"id"}, Cache: true,
-			Quals: []harness.Qual{eq("agent_id", "42"), eq("last", "all")}}
-		err = p.QueryRows(context.Background(), q, func(row map[string]any) bool {
-			seen[fmt.Sprint(row["id"])]++
-			time.Sleep(100 * time.Microsecond)
-			return true
-		})
-		p.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows := 0
-		for _, n := range seen {
-			rows += n
-		}
-		if rows != want || len(seen) != want {
-			t.Fatalf("plugin %d: %d rows, %d distinct calls; want %d of each", i+1, rows, len(seen), want)
+		if rows, distinct := cacheScan(t, bin, cfg, q, "id"); rows != want || distinct != want {
+			t.Fatalf("plugin %d: %d rows, %d distinct calls; want %d of each", i+1, rows, distinct, want)
 		}
 	}
 }

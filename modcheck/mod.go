@@ -179,43 +179,28 @@ func (m *Mod) variableNames() []string {
 
 // Variable returns the named variable, or nil.
 func (m *Mod) Variable(name string) *Variable {
-	for _, v := range m.Variables {
-		if v.Name == name {
-			return v
-		}
-	}
-	return nil
+	return find(m.Variables, name, func(v *Variable) string { return v.Name })
 }
 
 // Control returns the named control ("x" or "control.x"), or nil.
 func (m *Mod) Control(name string) *Control {
-	name = strings.TrimPrefix(name, "control.")
-	for _, c := range m.Controls {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
+	return find(m.Controls, strings.TrimPrefix(name, "control."), func(c *Control) string { return c.Name })
 }
 
 // Benchmark returns the named benchmark ("x" or "benchmark.x"), or nil.
 func (m *Mod) Benchmark(name string) *Benchmark {
-	name = strings.TrimPrefix(name, "benchmark.")
-	for _, b := range m.Benchmarks {
-		if b.Name == name {
-			return b
-		}
-	}
-	return nil
+	return find(m.Benchmarks, strings.TrimPrefix(name, "benchmark."), func(b *Benchmark) string { return b.Name })
 }
 
 // Query returns the named query ("x" or "query.x"), or nil.
 func (m *Mod) Query(name string) *Query {
-	name = strings.TrimPrefix(name, "query.")
-	for _, q := range m.Queries {
-		if q.Name == name {
-			return q
-		}
+	return find(m.Queries, strings.TrimPrefix(name, "query."), func(q *Query) string { return q.Name })
+}
+
+// find returns the item called name, or nil.
+func find[T any](items []*T, name string, nameOf func(*T) string) *T {
+	if i := slices.IndexFunc(items, func(t *T) bool { return nameOf(t) == name }); i >= 0 {
+		return items[i]
 	}
 	return nil
 }
