@@ -132,3 +132,24 @@ func peakRSSKiB(pid uint32) int {
 	}
 	return 0
 }
+
+// BenchmarkFDWJIT is one small query, repeated on one session (its calls held in the memo, so
+// no request), on a server with PostgreSQL's JIT compiler on, as a stock server has it, and
+// off: what docs/performance.md says about turning it off.
+func BenchmarkFDWJIT(b *testing.B) {
+	for _, jit := range []bool{true, false} {
+		b.Run(map[bool]string{true: "jit-on", false: "jit-off"}[jit], func(b *testing.B) {
+			skipOrFail(b, pgfdw.Installed())
+			env, err := pgfdw.StartEnv(context.Background(), pgfdw.EnvOptions{JIT: jit})
+			skipOrFail(b, err)
+			defer env.Close()
+			s := session(b, env, false)
+			const sql = "select count(*) from bluejay_call where agent_id = '42' and last = '1day'"
+			query(b, s, sql)
+			b.ResetTimer()
+			for range b.N {
+				query(b, s, sql)
+			}
+		})
+	}
+}

@@ -19,6 +19,8 @@ type EnvOptions struct {
 	Config map[string]any
 	// ServerEnv is added to the PostgreSQL server's environment.
 	ServerEnv []string
+	// JIT leaves the server's JIT compiler on (ClusterOptions.JIT).
+	JIT bool
 }
 
 // Env is what a test or a benchmark of SQL through the FDW needs: a throwaway PostgreSQL
@@ -37,7 +39,7 @@ func StartEnv(ctx context.Context, opts EnvOptions) (*Env, error) {
 		e.API, e.ownAPI = fakeapi.NewServer(opts.API), true
 	}
 	var err error
-	if e.Cluster, err = StartCluster(ClusterOptions{Env: opts.ServerEnv}); err != nil {
+	if e.Cluster, err = StartCluster(ClusterOptions{Env: opts.ServerEnv, JIT: opts.JIT}); err != nil {
 		e.Close()
 		return nil, err
 	}
