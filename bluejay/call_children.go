@@ -149,7 +149,7 @@ func listCallChildren(rows rowsOfCall) plugin.HydrateFunc {
 	}
 }
 
-// emitCallsByID reads the calls a call_id qual names, one request each, keeping those that pass
+// emitCallsByID reads the calls a call_id qual names, from the memo or one request each, keeping those that pass
 // the query's label and last quals, which are checked before the first request.
 func emitCallsByID(ctx context.Context, d *plugin.QueryData, ids []string, emit emitFunc) error {
 	f, err := idFilterFor(d)
