@@ -76,7 +76,7 @@ bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a re
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./api
 	$(GO) test -run '^$$' -bench . -benchmem ./bluejay
 	$(GO) run ./cmd/bluejay-bench $(BENCH_FLAGS)
-	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWScan|GRPCScan|SQLiteScan' -benchtime=5x ./fdwtest
+	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWScan|FDWSessionStart|GRPCScan|SQLiteScan' -benchtime=5x ./fdwtest
 
 .PHONY: fuzz
 

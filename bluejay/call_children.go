@@ -80,8 +80,10 @@ func callRefColumns[R childRow]() []*plugin.Column {
 	}
 }
 
-// callLogsTags tag the list calls that read call-log pages, for rate limiter scopes.
-var callLogsTags = map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"}
+// CallLogsTags tag the list calls that read call-log pages, for the `where` of a rate limiter
+// users define (the plugin declares none, see Plugin). Exported so that the docs' limiter
+// examples are tested against them.
+var CallLogsTags = map[string]string{"service": "bluejay", "action": "RetrieveCallLogs"}
 
 // callLogCache turns Steampipe's query cache off for the call-log tables. SDK v5.14.1's cache
 // hands a reader a slice that shares the cache's page buffer, which the writer resets and
@@ -99,7 +101,7 @@ func childTable(name, description string, rows rowsOfCall, columns []*plugin.Col
 		List: &plugin.ListConfig{
 			Hydrate:    listCallChildren(rows),
 			KeyColumns: childKeyColumns(),
-			Tags:       callLogsTags,
+			Tags:       CallLogsTags,
 		},
 		Columns: columns,
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
-	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
 )
 
 // PluginName is the plugin's name as Steampipe knows it.
@@ -26,7 +25,17 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 		// map for the first connection and never looks at the others' config until a query.
 		SchemaMode:   plugin.SchemaModeDynamic,
 		TableMapFunc: tableMap,
-		RateLimiters: rateLimiters(),
+		// No RateLimiters, on purpose. A Steampipe limiter takes a token for every list and get
+		// call the SDK starts, before the plugin runs, whether or not the call sends a request;
+		// in a nested-loop join PostgreSQL starts one inner scan per outer row, each answered
+		// from the memo with no request. With the default this plugin used to declare (200
+		// tokens, 100 a second), the 30-day call/evaluation join (607 inner scans, 7 requests)
+		// took 4.3 s through the FDW on a fresh connection and 6.3 s on a used one; without it,
+		// 1.6 s (docs/joins.md). What that
+		// limiter was for, keeping several queries or a dashboard from flooding the API, the
+		// connection's request budget does (budget.go): at most max_concurrency requests in
+		// flight, shared by every scan, and a 429 is retried after its Retry-After. Users can
+		// still define a limiter: the tables' tags (service, action) let its `where` pick them.
 	}
 }
 
@@ -45,30 +54,6 @@ func tableMap(ctx context.Context, d *plugin.TableMapData) (map[string]*plugin.T
 		"bluejay_call_participant":   tableBluejayCallParticipant(ctx),
 		"bluejay_call_tool_call":     tableBluejayCallToolCall(ctx),
 	}, nil
-}
-
-// The plugin's rate limiter and its defaults, per connection. Exported for cmd/bluejay-bench,
-// which reports how long the limiter alone would hold each scenario.
-const (
-	RateLimiterName     = "bluejay_api"
-	DefaultRequestRate  = 100 // requests a second
-	DefaultRequestBurst = 200 // requests sent at once before the rate applies
-)
-
-// rateLimiters declares the plugin's default limit on API requests, which users can override
-// with a `limiter` block of the same name in their Steampipe config. It exists so several
-// queries at once (or a dashboard) do not flood the API, and leaves one query's paging alone up
-// to a large scan: a 10,000-call scan (101 tokens) fits in the burst; only past about 75,000
-// calls of one agent, with pages as fast as 50 ms, does the fill rate (100 pages a second,
-// where 8 in flight could fetch 160) rather than the API set the pace (docs/performance.md).
-func rateLimiters() []*rate_limiter.Definition {
-	return []*rate_limiter.Definition{{
-		Name:       RateLimiterName,
-		FillRate:   DefaultRequestRate,
-		BucketSize: DefaultRequestBurst,
-		Scope:      []string{"connection"},
-		Where:      "service = 'bluejay'",
-	}}
 }
 
 // The SDK forces a garbage collection and hands free memory back to the OS

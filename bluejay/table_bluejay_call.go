@@ -43,7 +43,7 @@ func tableBluejayCall(_ context.Context) *plugin.Table {
 		List: &plugin.ListConfig{
 			Hydrate:    listCalls,
 			KeyColumns: callLogKeyColumns(callTimeColumns...),
-			Tags:       callLogsTags,
+			Tags:       CallLogsTags,
 		},
 		Get: &plugin.GetConfig{
 			Hydrate: getCall,

@@ -1,14 +1,18 @@
 package docs_test
 
 import (
+	"maps"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
+	"github.com/zclconf/go-cty/cty/gocty"
+	"golang.org/x/time/rate"
 
+	"github.com/bluejay-community/steampipe-plugin-bluejay/bluejay"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
 )
@@ -20,8 +24,8 @@ var limiterAttributes = []string{"bucket_size", "fill_rate", "max_concurrency", 
 
 // TestConfigExamplesLoad parses every hcl block of the docs. Each connection block is loaded
 // into the built plugin, which checks its settings as Steampipe would when it loads the
-// connection; each limiter block may only use a limiter's settings and must name the plugin's
-// own limiter (an override).
+// connection; each limiter block is built as the SDK builds a user's limiter, must be valid, and
+// its where must pick the plugin's call-log calls.
 func TestConfigExamplesLoad(t *testing.T) {
 	env := getEnv(t)
 	n := 0
@@ -53,14 +57,7 @@ func TestConfigExamplesLoad(t *testing.T) {
 					}
 				case "plugin":
 					for _, l := range b.Body.Blocks {
-						if l.Type != "limiter" || len(l.Labels) != 1 || l.Labels[0] != "bluejay_api" {
-							t.Errorf("%s: plugin block holds %s %v; the plugin's limiter is bluejay_api", f.path, l.Type, l.Labels)
-						}
-						for name := range l.Body.Attributes {
-							if !slices.Contains(limiterAttributes, name) {
-								t.Errorf("%s: limiter setting %q is not one of %s", f.path, name, strings.Join(limiterAttributes, ", "))
-							}
-						}
+						checkLimiterExample(t, f.path, l)
 					}
 				default:
 					t.Errorf("%s: unexpected %s block in an hcl example", f.path, b.Type)
@@ -74,5 +71,56 @@ func TestConfigExamplesLoad(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no hcl blocks in the docs")
+	}
+}
+
+// checkLimiterExample builds a docs limiter block into the SDK's limiter definition, and checks
+// that it is valid and that its where picks the scans of the call-log tables.
+func checkLimiterExample(t *testing.T, path string, l *hclsyntax.Block) {
+	t.Helper()
+	if l.Type != "limiter" || len(l.Labels) != 1 {
+		t.Errorf("%s: plugin block holds %s %v; want limiter blocks with one label", path, l.Type, l.Labels)
+		return
+	}
+	def := &rate_limiter.Definition{Name: l.Labels[0]}
+	for name, attr := range l.Body.Attributes {
+		v, diags := attr.Expr.Value(nil)
+		if diags.HasErrors() {
+			t.Errorf("%s: limiter %s: %s: %s", path, def.Name, name, diags.Error())
+			continue
+		}
+		var err error
+		switch name {
+		case "bucket_size":
+			err = gocty.FromCtyValue(v, &def.BucketSize)
+		case "fill_rate":
+			var r float64
+			err = gocty.FromCtyValue(v, &r)
+			def.FillRate = rate.Limit(r)
+		case "max_concurrency":
+			err = gocty.FromCtyValue(v, &def.MaxConcurrency)
+		case "scope":
+			err = gocty.FromCtyValue(v, &def.Scope)
+		case "where":
+			err = gocty.FromCtyValue(v, &def.Where)
+		default:
+			t.Errorf("%s: limiter setting %q is not one of %s", path, name, strings.Join(limiterAttributes, ", "))
+		}
+		if err != nil {
+			t.Errorf("%s: limiter %s: %s: %v", path, def.Name, name, err)
+		}
+	}
+	if err := def.Initialise(); err != nil {
+		t.Errorf("%s: limiter %s: %v", path, def.Name, err)
+		return
+	}
+	if problems := def.Validate(); len(problems) > 0 {
+		t.Errorf("%s: limiter %s: %s", path, def.Name, strings.Join(problems, "; "))
+	}
+	scope := maps.Clone(bluejay.CallLogsTags)
+	scope[rate_limiter.RateLimiterScopeConnection] = connection
+	scope[rate_limiter.RateLimiterScopeTable] = "bluejay_call"
+	if !def.SatisfiesFilters(scope) {
+		t.Errorf("%s: limiter %s: where %q does not pick the call-log scans (tags %v)", path, def.Name, def.Where, bluejay.CallLogsTags)
 	}
 }

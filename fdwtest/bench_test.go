@@ -3,10 +3,15 @@ package fdwtest
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
@@ -16,14 +21,23 @@ import (
 
 // The scans docs/performance.md compares across engines: agent 42's 2,500 calls, read through
 // the FDW (a fresh session, so a fresh plugin and memo, each time) and on the SQLite engine
-// (a fresh database each time), over the same fake API with no latency.
+// (a fresh database each time), over the same fake API with no latency. calls-30days and
+// evaluations-30days are the two sides of join-30days, each alone: docs/joins.md gives the
+// join's time against their sum.
 var benchScans = []struct{ name, sql string }{
 	{"count", "select count(*) from bluejay_call where agent_id = '42' and last = 'all'"},
 	{"id", "select id from bluejay_call where agent_id = '42' and last = 'all'"},
 	{"star", "select * from bluejay_call where agent_id = '42' and last = 'all'"},
 	{"agents-all", "select count(*) from bluejay_call where last = 'all'"},
 	{"join-30days", joinCases[1].join},
+	{"calls-30days", "select id from bluejay_call where agent_id = '42' and last = '30days'"},
+	{"evaluations-30days", "select id, call_id, hallucination from bluejay_call_evaluation where agent_id = '42' and last = '30days'"},
 }
+
+// startPlugin is a statement that starts the plugin in a fresh session's backend, as the first
+// query naming a foreign table does: planning it loads the extension, hands the plugin its
+// connection config, and the SDK creates its query cache. It sends no request.
+const startPlugin = "explain select id from bluejay_call"
 
 // gRPCScans are the same scans over the plugin protocol, as the Steampipe CLI's plugin manager
 // runs the plugin: a fresh plugin process each time.
@@ -35,7 +49,9 @@ var gRPCScans = []struct {
 	{"agents-all", []harness.Qual{{Column: "last", Operator: "=", Value: "all"}}},
 }
 
-// BenchmarkFDWScan: make bench runs it with -benchtime=5x.
+// BenchmarkFDWScan times each scan in a fresh session whose plugin is started, as the SQLite
+// engine's is once engine.Open returns; BenchmarkFDWSessionStart is what starting it costs.
+// make bench runs it with -benchtime=5x.
 func BenchmarkFDWScan(b *testing.B) {
 	env := sharedEnv(b)
 	for _, sc := range benchScans {
@@ -45,10 +61,7 @@ func BenchmarkFDWScan(b *testing.B) {
 				peak := 0
 				for range b.N {
 					b.StopTimer()
-					s, err := env.Connect(context.Background(), pgfdw.SessionOptions{Cache: cache})
-					if err != nil {
-						b.Fatal(err)
-					}
+					s := startedSession(b, env, cache)
 					b.StartTimer()
 					if _, err := s.Query(context.Background(), sc.sql); err != nil {
 						b.Fatal(err)
@@ -60,6 +73,40 @@ func BenchmarkFDWScan(b *testing.B) {
 				b.ReportMetric(float64(peak)/1024, "MiB-backend-peak-RSS")
 			})
 		}
+	}
+}
+
+// startedSession is a fresh session (a fresh backend, plugin and memo) whose plugin is started.
+func startedSession(b *testing.B, env *pgfdw.Env, cache bool) *pgfdw.Session {
+	b.Helper()
+	s, err := env.Connect(context.Background(), pgfdw.SessionOptions{Cache: cache})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Query(context.Background(), startPlugin); err != nil {
+		s.Close()
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkFDWSessionStart is the first statement of a fresh session that names a foreign table:
+// the backend loads the extension and starts the plugin. Most of it is the SDK creating its
+// query cache, which it does even when every table turns the cache off (docs/performance.md).
+func BenchmarkFDWSessionStart(b *testing.B) {
+	env := sharedEnv(b)
+	for range b.N {
+		b.StopTimer()
+		s, err := env.Connect(context.Background(), pgfdw.SessionOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := s.Query(context.Background(), startPlugin); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
 	}
 }
 
@@ -95,9 +142,21 @@ func BenchmarkGRPCScan(b *testing.B) {
 	}
 }
 
-// BenchmarkSQLiteScan is the same scans on the embedded engine, for the ratio.
+// BenchmarkSQLiteScan is the same scans on the embedded engine, for the ratio; its "open" is
+// engine.Open, what BenchmarkFDWSessionStart is to the FDW.
 func BenchmarkSQLiteScan(b *testing.B) {
 	env := sharedEnv(b)
+	b.Run("open", func(b *testing.B) {
+		for range b.N {
+			db, err := engine.Open(context.Background(), engine.Config{HCL: engine.FakeHCL(env.API, fakeapi.DefaultAPIKey)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			_ = db.Close()
+			b.StartTimer()
+		}
+	})
 	for _, sc := range benchScans[:4] {
 		b.Run(sc.name, func(b *testing.B) {
 			for range b.N {
@@ -152,4 +211,84 @@ func BenchmarkFDWJIT(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkFDWJoinInnerScans runs the 30-day call/evaluation join over and over on one
+// session. After the first run its pages and calls are in the memo, so a run sends no request
+// and is the cost of the nested loop alone: one inner scan per call, each a fresh SDK execute
+// that the plugin answers from the memo. It reports that per inner scan. With
+// BLUEJAY_FDW_CPUPROFILE=file it also writes a 10-second CPU profile of the backend, running
+// the join until the profile ends (the FDW serves pprof when STEAMPIPE_FDW_PPROF is set).
+func BenchmarkFDWJoinInnerScans(b *testing.B) {
+	profile := os.Getenv("BLUEJAY_FDW_CPUPROFILE")
+	env := sharedEnv(b)
+	if profile != "" {
+		var err error
+		env, err = pgfdw.StartEnv(context.Background(), pgfdw.EnvOptions{API: fakeapi.Options{Now: func() time.Time { return now }}, ServerEnv: []string{"STEAMPIPE_FDW_PPROF=1"}})
+		skipOrFail(b, err)
+		defer env.Close()
+	}
+	s := session(b, env, false)
+	outer := len(query(b, s, joinCases[1].join).Rows)
+	var profiled <-chan error
+	if profile != "" {
+		profiled = backendCPUProfile(b, s.PID(), 10*time.Second, profile)
+	}
+	b.ResetTimer()
+	for range b.N {
+		query(b, s, joinCases[1].join)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*outer), "ns/inner-scan")
+	for profiled != nil {
+		select {
+		case err := <-profiled:
+			if err != nil {
+				b.Fatal(err)
+			}
+			profiled = nil
+		default:
+			query(b, s, joinCases[1].join)
+		}
+	}
+}
+
+// backendCPUProfile profiles a backend for d through the pprof server the FDW starts in it, on
+// a port it only logs, so it is looked up with ss. The profile is written to path.
+func backendCPUProfile(b *testing.B, pid uint32, d time.Duration, path string) <-chan error {
+	b.Helper()
+	out, err := exec.Command("ss", "-Hltnp").CombinedOutput()
+	if err != nil {
+		b.Fatalf("ss: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(fmt.Sprintf(`127\.0\.0\.1:(\d+)\s.*pid=%d,`, pid)).FindSubmatch(out)
+	if m == nil {
+		b.Fatalf("no pprof port of backend %d in\n%s", pid, out)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- download(fmt.Sprintf("http://127.0.0.1:%s/debug/pprof/profile?seconds=%d", m[1], int(d.Seconds())), path)
+	}()
+	return done
+}
+
+// download writes what url returns to path.
+func download(url, path string) error {
+	resp, err := http.Get(url) //nolint:gosec // a loopback pprof server the test found
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -21,15 +21,15 @@ func printResults(results map[string]result, all []scenario, c costs) {
 			sc.title, r.rows, r.requests, seconds(r.wall), r.rowsPerSecond(), mib(r.peakRSS), cpuTime(r), seconds(r.bound), r.ratio())
 	}
 	fmt.Println()
-	fmt.Println("| scenario | page size | pages | in flight (C) | round trips | RTT per page | decode per page | all-agents RTT | peak in flight | peak requests/s | rate-limiter floor |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| scenario | page size | pages | in flight (C) | round trips | RTT per page | decode per page | all-agents RTT | peak in flight | peak requests/s |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, sc := range all {
 		if _, ok := results[sc.name]; !ok {
 			continue
 		}
 		b, r := sc.bound, results[sc.name]
-		fmt.Printf("| %s | %d | %d | %d | %d | %s | %s | %s | %d | %d | %s |\n",
-			sc.title, b.pageSize, b.pages, b.concurrency, b.rounds, millis(c.rtt[b.pageSize]), millis(c.decode[b.pageSize]), agentsRTT(c, b), r.peakInFlight, r.peakRate, seconds(sc.limiterFloor(r)))
+		fmt.Printf("| %s | %d | %d | %d | %d | %s | %s | %s | %d | %d |\n",
+			sc.title, b.pageSize, b.pages, b.concurrency, b.rounds, millis(c.rtt[b.pageSize]), millis(c.decode[b.pageSize]), agentsRTT(c, b), r.peakInFlight, r.peakRate)
 	}
 }
 
@@ -70,15 +70,6 @@ type check struct {
 func checks(o options, all []scenario, rs map[string]result, c costs) []check {
 	var out []check
 	add := func(target, measured string, ok bool) { out = append(out, check{target, measured, ok}) }
-	// The targets are on scans of -calls calls; the limiter's floor for the large scan is in
-	// the table (docs/performance.md says when it sets the pace).
-	for _, sc := range all {
-		if r, ok := rs[sc.name]; ok && !sc.sequential && sc.name != scBig && sc.name != scBeside {
-			floor := sc.limiterFloor(r)
-			add(fmt.Sprintf("the default rate limiter does not hold %q past its bound", sc.title),
-				fmt.Sprintf("floor %s, bound %s", seconds(floor), seconds(r.bound)), floor <= r.bound)
-		}
-	}
 	full, hasFull := rs[scFull]
 	if hasFull {
 		add("full scan within 1.5x of the bound", fmt.Sprintf("%.2fx", full.ratio()), full.ratio() <= 1.5)

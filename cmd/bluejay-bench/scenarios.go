@@ -45,9 +45,6 @@ type scenario struct {
 	queries     []harness.Query
 	sequential  bool
 	bound       boundSpec
-	// listCalls is how many list calls the SDK makes (one per query, or per agent of an IN
-	// list); each takes a rate-limiter token besides the page requests' own.
-	listCalls int
 	// fake is the fake account the scenario reads; nil is the fixture's main one.
 	fake *fakeapi.Server
 	// besideAfter, when set, starts the queries after the first once the first has streamed
@@ -61,16 +58,6 @@ func (sc scenario) fakeOf(fx *fixture) *fakeapi.Server {
 		return sc.fake
 	}
 	return fx.srv
-}
-
-// limiterFloor is the least time the plugin's default rate limiter lets a run take: requests
-// beyond the burst come at the fill rate. The baseline is not rate limited.
-func (sc scenario) limiterFloor(r result) time.Duration {
-	if sc.sequential {
-		return 0
-	}
-	tokens := max(0, sc.listCalls+r.requests-bluejay.DefaultRequestBurst)
-	return time.Duration(float64(tokens) / bluejay.DefaultRequestRate * float64(time.Second))
 }
 
 // result is one scenario's measurement (the median run).
@@ -93,16 +80,6 @@ func (r result) rowsPerSecond() float64 { return float64(r.rows) / r.wall.Second
 func (r result) ratio() float64         { return r.wall.Seconds() / r.bound.Seconds() }
 
 func scenarios(o options, fx *fixture) []scenario {
-	all := scenarioList(o, fx)
-	for i := range all {
-		if all[i].listCalls == 0 {
-			all[i].listCalls = len(all[i].queries)
-		}
-	}
-	return all
-}
-
-func scenarioList(o options, fx *fixture) []scenario {
 	c := o.maxConcurrency
 	full := scanQuery("bluejay_call", agentFull)
 	fullPages := ceilDiv(o.calls, api.MaxPageSize)
@@ -129,7 +106,7 @@ func scenarioList(o options, fx *fixture) []scenario {
 		// The SDK runs one list call per agent of an IN list, concurrently; they share the
 		// connection's budget of C requests in flight.
 		{name: scAgents, title: fmt.Sprintf("%d agents in one agent_id in (...)", o.agents), config: concurrency(o),
-			queries: []harness.Query{many}, listCalls: o.agents, bound: budgetBound(api.MaxPageSize, o.agents*agentPages, c, nil)},
+			queries: []harness.Query{many}, bound: budgetBound(api.MaxPageSize, o.agents*agentPages, c, nil)},
 		{name: scBaseline, title: "sequential client loop, page_size 20", sequential: true,
 			bound: scanBound(api.DefaultPageSize, ceilDiv(o.calls, api.DefaultPageSize), 1)},
 		{name: scBig, title: fmt.Sprintf("full scan, %d calls", o.bigCalls), config: concurrency(o),
