@@ -100,7 +100,15 @@ func checkLimiterExample(t *testing.T, path string, l *hclsyntax.Block) {
 		case "max_concurrency":
 			err = gocty.FromCtyValue(v, &def.MaxConcurrency)
 		case "scope":
-			err = gocty.FromCtyValue(v, &def.Scope)
+			// an HCL [...] is a tuple, which gocty does not turn into a slice
+			for it := v.ElementIterator(); it.Next(); {
+				_, e := it.Element()
+				var name string
+				if err = gocty.FromCtyValue(e, &name); err != nil {
+					break
+				}
+				def.Scope = append(def.Scope, name)
+			}
 		case "where":
 			err = gocty.FromCtyValue(v, &def.Where)
 		default:

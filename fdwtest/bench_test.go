@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
@@ -291,4 +292,63 @@ func download(url, path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// manyAgents are the accounts of the many-agent scenarios of cmd/bluejay-bench (10,000 calls
+// over 50 or 500 agents), read through the FDW with no agent_id at 50 ms a request.
+var manyAgents = []struct {
+	name          string
+	agents, calls int
+}{
+	{"50x200", 50, 200},
+	{"500x20", 500, 20},
+}
+
+// manyAgentsLatency is the fake's latency per request in BenchmarkFDWManyAgents, as in
+// cmd/bluejay-bench.
+const manyAgentsLatency = 50 * time.Millisecond
+
+// BenchmarkFDWManyAgents reads every agent's calls (`last = 'all'`, no agent_id) of a many-agent
+// account through the FDW, in a started session. It reports the time against the bound of
+// docs/performance.md counted in round trips of the fake's latency alone: one for the agent
+// list, then ceil(pages / max_concurrency) (8) for the pages. That is a lower bound (it leaves
+// out decoding and sending the pages), so the ratio is a ceiling. It also reports the most
+// requests the fake had in flight, and the backend's peak RSS.
+func BenchmarkFDWManyAgents(b *testing.B) {
+	skipOrFail(b, pgfdw.Installed())
+	for _, acct := range manyAgents {
+		b.Run(acct.name, func(b *testing.B) {
+			specs := make([]fakeapi.AgentSpec, acct.agents)
+			for i := range specs {
+				specs[i] = fakeapi.AgentSpec{ID: fmt.Sprintf("fleet-%03d", i+1), Calls: acct.calls}
+			}
+			env, err := pgfdw.StartEnv(context.Background(), pgfdw.EnvOptions{API: fakeapi.Options{Agents: specs, Latency: manyAgentsLatency, Now: func() time.Time { return now }}})
+			skipOrFail(b, err)
+			defer env.Close()
+			for _, a := range specs {
+				env.API.Warm(a.ID) // encode the calls ahead, as cmd/bluejay-bench does
+			}
+			pages := acct.agents * ((acct.calls + api.MaxPageSize - 1) / api.MaxPageSize)
+			bound := time.Duration(1+(pages+7)/8) * manyAgentsLatency
+			const sql = "select count(*) from bluejay_call where last = 'all'"
+			peakRSS, peakInFlight := 0, 0
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				s := startedSession(b, env, false)
+				env.API.ResetRequests()
+				b.StartTimer()
+				if n := count(b, s, sql); n != acct.agents*acct.calls {
+					b.Fatalf("%d calls, want %d", n, acct.agents*acct.calls)
+				}
+				b.StopTimer()
+				peakRSS = max(peakRSS, peakRSSKiB(s.PID()))
+				peakInFlight = max(peakInFlight, env.API.PeakInFlight())
+				s.Close()
+			}
+			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(bound), "x-bound")
+			b.ReportMetric(float64(peakInFlight), "peak-in-flight")
+			b.ReportMetric(float64(peakRSS)/1024, "MiB-backend-peak-RSS")
+		})
+	}
 }
