@@ -32,7 +32,7 @@ func Plugin(ctx context.Context) *plugin.Plugin {
 		// from the memo with no request. With the default this plugin used to declare (200
 		// tokens, 100 a second), the 30-day call/evaluation join (607 inner scans, 7 requests)
 		// took 4.3 s through the FDW on a fresh connection and 6.3 s on a used one; without it,
-		// 1.6 s (docs/joins.md). What that
+		// 1.2 s and 1.0 s (docs/index.md, "Rate limiting"). What that
 		// limiter was for, keeping several queries or a dashboard from flooding the API, the
 		// connection's request budget does (budget.go): at most max_concurrency requests in
 		// flight, shared by every scan, and a 429 is retried after its Retry-After. Users can
