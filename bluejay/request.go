@@ -62,10 +62,10 @@ func scanRequestFor(d *plugin.QueryData, s settings, now time.Time, timeColumns 
 		Labels:   qualStrings(d, colLabel),
 		Limit:    limitOf(d),
 	}
-	if err := checkNotEmpty(colAgentID, r.AgentIDs, "give an agent id such as '42' (see bluejay_agent)"); err != nil {
+	if err := checkNotEmpty(colAgentID, queryQualStrings(d, colAgentID), "give an agent id such as '42' (see bluejay_agent)"); err != nil {
 		return scanRequest{}, err
 	}
-	if err := checkNotEmpty(colLabel, r.Labels, labelFix); err != nil {
+	if err := checkNotEmpty(colLabel, queryQualStrings(d, colLabel), labelFix); err != nil {
 		return scanRequest{}, err
 	}
 	if len(r.Labels) == 0 {
@@ -233,6 +233,23 @@ func qualStrings(d *plugin.QueryData, column string) []string {
 		return nil
 	}
 	return qualValueStrings(v)
+}
+
+// queryQualStrings are the values of the query's `=` or IN qual on column, as PostgreSQL gave
+// them. The SDK runs one list call per value of an IN list, each seeing its own value in
+// EqualsQuals; checking the whole list in each of them refuses `agent_id in ('42', '')` before
+// the call for '42' sends a request.
+func queryQualStrings(d *plugin.QueryData, column string) []string {
+	out := qualStrings(d, column)
+	if d.QueryContext == nil || d.QueryContext.UnsafeQuals[column] == nil {
+		return out
+	}
+	for _, q := range d.QueryContext.UnsafeQuals[column].Quals {
+		if q.GetStringValue() == quals.QualOperatorEqual && q.Value != nil {
+			out = append(out, qualValueStrings(q.Value)...)
+		}
+	}
+	return out
 }
 
 func qualValueStrings(v *proto.QualValue) []string {
