@@ -237,8 +237,8 @@ func qualStrings(d *plugin.QueryData, column string) []string {
 
 // queryQualStrings are the values of the query's `=` or IN qual on column, as PostgreSQL gave
 // them. The SDK runs one list call per value of an IN list, each seeing its own value in
-// EqualsQuals; checking the whole list in each of them refuses `agent_id in ('42', '')` before
-// the call for '42' sends a request.
+// EqualsQuals; checking the whole list in each of them refuses an IN list that holds an empty
+// string before the call for another value sends a request.
 func queryQualStrings(d *plugin.QueryData, column string) []string {
 	out := qualStrings(d, column)
 	if d.QueryContext == nil || d.QueryContext.UnsafeQuals[column] == nil {
