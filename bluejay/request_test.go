@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
 
 func TestWindowCoveringPicksTheNarrowestWindowWithSlack(t *testing.T) {
@@ -128,4 +131,26 @@ func TestResolveSettingsFallsBackToEnvironmentThenDefaults(t *testing.T) {
 func redacted(s settings) string {
 	s.APIKey = fmt.Sprintf("<%d chars>", len(s.APIKey))
 	return fmt.Sprintf("%+v", s)
+}
+
+// TestAnInListMemberChecksTheWholeList: the SDK runs `agent_id in ('42', ”)` as one list call
+// per value. The call for '42' sees only '42' in EqualsQuals, and must still refuse the query
+// from the whole list in QueryContext, before it sends a request.
+func TestAnInListMemberChecksTheWholeList(t *testing.T) {
+	str := func(s string) *proto.QualValue {
+		return &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: s}}
+	}
+	list := &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: &proto.QualValueList{Values: []*proto.QualValue{str("42"), str("")}}}}
+	for _, column := range []string{colAgentID, colLabel} {
+		d := &plugin.QueryData{
+			EqualsQuals: map[string]*proto.QualValue{colAgentID: str("42"), column: str("42")},
+			QueryContext: &plugin.QueryContext{UnsafeQuals: map[string]*proto.Quals{column: {Quals: []*proto.Qual{{
+				FieldName: column, Operator: &proto.Qual_StringValue{StringValue: "="}, Value: list,
+			}}}}},
+		}
+		_, err := scanRequestFor(d, settings{}, time.Now())
+		if err == nil || !strings.Contains(err.Error(), column+" = '' matches no call") {
+			t.Errorf("%s in ('42', ''), the call for '42': error %v", column, err)
+		}
+	}
 }

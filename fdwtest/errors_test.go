@@ -86,6 +86,7 @@ var errorCases = []errorCase{
 	{"HTTP 500, no retries", withFault500, "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "HTTP 500", false},
 	{"no key", configSession(map[string]any{"api_key": nil}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "BLUEJAY_API_KEY", false},
 	{"empty agent_id", sharedSession, "select count(*) from bluejay_call where agent_id = '' and last = '1day'", "agent_id = '' matches no call", true},
+	{"empty value in an agent_id IN list", sharedSession, "select count(*) from bluejay_call where agent_id in ('42', '') and last = '1day'", "agent_id = '' matches no call", true},
 	{"bad last with an id", sharedSession, "select count(*) from bluejay_call_event where call_id = 'nope' and last = '2days'", `last = "2days" is not a window the API accepts`, true},
 }
 
