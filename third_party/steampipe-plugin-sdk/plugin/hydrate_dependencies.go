@@ -1,0 +1,9 @@
+package plugin
+
+/*
+Deprecated: Use [HydrateConfig] instead.
+*/
+type HydrateDependencies struct {
+	Func    HydrateFunc
+	Depends []HydrateFunc
+}

@@ -1,0 +1,2 @@
+// Package telemetry provides Open Telemetry support.
+package telemetry
