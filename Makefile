@@ -28,7 +28,7 @@ vet:
 	$(GO) vet ./...
 
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l $$(git ls-files '*.go' ':!:third_party/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # go.mod and go.sum must be what `go mod tidy` makes of them: direct requirements in their own
 # block, no stale sums. `go mod tidy -diff` prints the difference and fails when there is one.
@@ -58,7 +58,11 @@ release-check: ## Build the plugin and bluejay-sql for every release target (CGO
 		CGO_ENABLED=0 GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -tags netgo -trimpath -o /dev/null $$m || exit 1; \
 	done; done
 
-.PHONY: fdw
+.PHONY: fdw sdk-check
+
+sdk-check: ## Prove third_party/steampipe-plugin-sdk is the module proxy's v5.14.1 plus third_party/steampipe-plugin-sdk-patches, nothing else
+	scripts/sdk-check.sh
+
 
 fdw: ## Build Steampipe's Postgres FDW for this plugin (from ../shared/engines) and install it into the machine's PostgreSQL
 	scripts/fdw.sh

@@ -36,7 +36,7 @@ name=steampipe_postgres_bluejay
 
 # The stamp names the plugin sources, the FDW tag and the PostgreSQL the build was made for.
 stamp_of() {
-	(cd "$repo" && git ls-files -z -- '*.go' go.mod go.sum ':!:*_test.go' | xargs -0 sha256sum
+	(cd "$repo" && git ls-files -z -- '*.go' go.mod go.sum third_party/steampipe-plugin-sdk/go.mod ':!:*_test.go' | xargs -0 sha256sum
 	 echo "$fdw_tag $steampipe_tag $("$pg_config" --version)") | sha256sum | cut -d' ' -f1
 }
 stamp=$(stamp_of)
@@ -68,13 +68,17 @@ fetch_sources() {
 	fi
 }
 
-# The FDW's Makefile copies its tree to work/ and builds there, so the replaces are absolute.
+# The FDW's Makefile copies its tree to work/ and builds there, so the replaces are absolute. Only
+# the main module's replaces count, so the FDW's build repeats the plugin's: the FDW imports the SDK
+# too, and must compile the repository's patched copy, not the module proxy's.
 point_at_plugin() {
 	cat >>"$1/go.mod" <<EOF
 
 replace github.com/turbot/steampipe/v2 => $work/src/steampipe-${steampipe_tag#v}
 
 replace $module => $repo
+
+replace github.com/turbot/steampipe-plugin-sdk/v5 => $repo/third_party/steampipe-plugin-sdk
 
 require $module v0.0.0-00010101000000-000000000000
 EOF
