@@ -60,6 +60,41 @@ func BenchmarkExecute(b *testing.B) {
 			bench(b, func(i int) int { return scan(b, server, table, fmt.Sprintf("api-%d", i%apiAgents)) })
 		})
 	}
+	// One call by id, its page in the memo: the inner scan of a join, once per outer row, so
+	// its cost is the SDK's per-scan setup more than any row's (docs/joins.md).
+	b.Run("bluejay_call/inner-scan", func(b *testing.B) {
+		scan(b, server, "bluejay_call", "memo")
+		ids := srv.Expected("memo", "", "all")
+		bench(b, func(i int) int { return innerScan(b, server, "memo", ids[i%len(ids)].ID) })
+	})
+}
+
+// innerScan is `select id from bluejay_call where agent_id = agent and last = 'all' and id = id`,
+// as the FDW asks for the call of one outer row of a join; it returns the rows (one).
+func innerScan(b *testing.B, server *grpcserver.PluginServer, agent, id string) int {
+	b.Helper()
+	quals := map[string]*proto.Quals{}
+	for column, value := range map[string]string{"agent_id": agent, "last": "all", "id": id} {
+		v, err := harness.QualValue(value)
+		if err != nil {
+			b.Fatal(err)
+		}
+		quals[column] = &proto.Quals{Quals: []*proto.Qual{{FieldName: column, Operator: &proto.Qual_StringValue{StringValue: "="}, Value: v}}}
+	}
+	s := &countingStream{ctx: context.Background()}
+	if err := server.Execute(&proto.ExecuteRequest{
+		Table:                 "bluejay_call",
+		QueryContext:          proto.NewQueryContext([]string{"id"}, quals, -1, nil),
+		Connection:            benchConnection,
+		CallId:                fmt.Sprintf("bench-%s-%d", benchConnection, callSeq()),
+		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{benchConnection: {CacheTtl: 300}},
+	}, s); err != nil {
+		b.Fatal(err)
+	}
+	if s.rows != 1 {
+		b.Fatalf("call %s: %d rows, want 1", id, s.rows)
+	}
+	return s.rows
 }
 
 const benchConnection = "bench"
