@@ -112,7 +112,12 @@ type KeyColumn struct {
 }
 
 func (k *KeyColumn) String() string {
-	return fmt.Sprintf("column:'%s' %s: %s", k.Name, pluralizeClient().Pluralize("operator", len(k.Operators), false), strings.Join(k.Operators, ","))
+	// the plural by hand: go-pluralize runs its regular expressions on every call
+	operators := "operators"
+	if len(k.Operators) == 1 {
+		operators = "operator"
+	}
+	return "column:'" + k.Name + "' " + operators + ": " + strings.Join(k.Operators, ",")
 }
 
 // ToProtobuf converts the KeyColumn to a protobuf object.
