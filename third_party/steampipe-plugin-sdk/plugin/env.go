@@ -2,8 +2,8 @@ package plugin
 
 import (
 	"fmt"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"golang.org/x/exp/maps"
-	"log"
 	"os"
 	"strconv"
 	"strings"
@@ -31,7 +31,7 @@ func getMaxConcurrentConnections() int {
 	if maxConcurrentConnections == 0 {
 		maxConcurrentConnections = defaultMaxConcurrentConnections
 	}
-	log.Printf("[INFO] Setting max concurrent connections to %d", maxConcurrentConnections)
+	logging.Printf("[INFO] Setting max concurrent connections to %d", maxConcurrentConnections)
 	return maxConcurrentConnections
 }
 
@@ -43,7 +43,7 @@ func GetFreeMemInterval() int64 {
 			freeMemInterval = parsedInterval
 		}
 	}
-	log.Printf("[INFO] Setting free memory interval to %d rows", freeMemInterval)
+	logging.Printf("[INFO] Setting free memory interval to %d rows", freeMemInterval)
 
 	return int64(freeMemInterval)
 }

@@ -2,7 +2,7 @@ package plugin
 
 import (
 	"fmt"
-	"log"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"slices"
 	"strings"
 
@@ -40,7 +40,7 @@ func (m KeyColumnQualMap) String() string {
 }
 
 func (m KeyColumnQualMap) GetUnsatisfiedKeyColumns(columns KeyColumnSlice) KeyColumnSlice {
-	log.Printf("[TRACE] GetUnsatisfiedKeyColumns for columns %v", columns)
+	logging.Printf("[TRACE] GetUnsatisfiedKeyColumns for columns %v", columns)
 
 	if columns == nil {
 		return nil
@@ -63,11 +63,11 @@ func (m KeyColumnQualMap) GetUnsatisfiedKeyColumns(columns KeyColumnSlice) KeyCo
 		satisfied := k != nil && k.SatisfiesKeyColumn(keyColumn)
 		if satisfied {
 			satisfiedMap[keyColumn.Require] = append(satisfiedMap[keyColumn.Require], keyColumn)
-			log.Printf("[TRACE] key column satisfied %v", keyColumn)
+			logging.Printf("[TRACE] key column satisfied %v", keyColumn)
 
 		} else {
 			unsatisfiedMap[keyColumn.Require] = append(unsatisfiedMap[keyColumn.Require], keyColumn)
-			log.Printf("[TRACE] key column NOT satisfied %v", keyColumn)
+			logging.Printf("[TRACE] key column NOT satisfied %v", keyColumn)
 		}
 	}
 
@@ -84,9 +84,9 @@ func (m KeyColumnQualMap) GetUnsatisfiedKeyColumns(columns KeyColumnSlice) KeyCo
 		unsatisfiedKeyColumns = append(unsatisfiedKeyColumns, unsatisfiedMap[Required]...)
 	}
 
-	log.Printf("[TRACE] satisfied: %v", satisfiedMap)
-	log.Printf("[TRACE] unsatisfied: %v", unsatisfiedMap)
-	log.Printf("[TRACE] unsatisfied required KeyColumns: %v", unsatisfiedKeyColumns)
+	logging.Printf("[TRACE] satisfied: %v", satisfiedMap)
+	logging.Printf("[TRACE] unsatisfied: %v", unsatisfiedMap)
+	logging.Printf("[TRACE] unsatisfied required KeyColumns: %v", unsatisfiedKeyColumns)
 
 	return unsatisfiedKeyColumns
 }
@@ -139,10 +139,10 @@ func NewKeyColumnQualValueMap(qualMap map[string]*proto.Quals, keyColumns KeyCol
 
 			// if there is already an entry for this column, add a value to the array
 			if mapEntry, mapEntryExists := res[keyColumn.Name]; mapEntryExists {
-				log.Printf("[TRACE] NewKeyColumnQualValueMap entry exists for col %s", keyColumn.Name)
+				logging.Printf("[TRACE] NewKeyColumnQualValueMap entry exists for col %s", keyColumn.Name)
 				// check whether we have this value in the list of quals yet
 				if !mapEntry.Quals.Contains(qual) {
-					log.Printf("[TRACE] this qual not found - adding %+v", qual)
+					logging.Printf("[TRACE] this qual not found - adding %+v", qual)
 					mapEntry.Quals = append(mapEntry.Quals, qual)
 					res[keyColumn.Name] = mapEntry
 				}
@@ -161,11 +161,11 @@ func NewKeyColumnQualValueMap(qualMap map[string]*proto.Quals, keyColumns KeyCol
 
 // look in a column-qual map for quals with column and operator matching the key column
 func getMatchingQuals(keyColumn *KeyColumn, qualMap map[string]*proto.Quals) []*proto.Qual {
-	log.Printf("[TRACE] getMatchingQuals %s", keyColumn)
+	logging.Printf("[TRACE] getMatchingQuals %s", keyColumn)
 
 	columnQuals, ok := qualMap[keyColumn.Name]
 	if !ok {
-		log.Printf("[TRACE] getMatchingQuals returning false - qualMap does not contain any quals for column %s", keyColumn.Name)
+		logging.Printf("[TRACE] getMatchingQuals returning false - qualMap does not contain any quals for column %s", keyColumn.Name)
 		return nil
 	}
 
@@ -204,9 +204,9 @@ func getMatchingQuals(keyColumn *KeyColumn, qualMap map[string]*proto.Quals) []*
 		}
 	}
 	if len(res) > 0 {
-		log.Printf("[TRACE] getMatchingQuals found %d quals matching key column %s", len(res), keyColumn)
+		logging.Printf("[TRACE] getMatchingQuals found %d quals matching key column %s", len(res), keyColumn)
 	} else {
-		log.Printf("[TRACE] getMatchingQuals returning false - qualMap does not contain any matching quals for quals for key column %s", keyColumn)
+		logging.Printf("[TRACE] getMatchingQuals returning false - qualMap does not contain any matching quals for quals for key column %s", keyColumn)
 	}
 
 	return res

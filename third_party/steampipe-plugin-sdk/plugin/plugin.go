@@ -152,6 +152,7 @@ func (p *Plugin) initialise(logger hclog.Logger) {
 	p.ConnectionMap = make(map[string]*ConnectionData)
 	p.connectionCacheMap = make(map[string]*connectionmanager.ConnectionCache)
 	p.Logger = logger
+	logging.SetPrinter(logger)
 
 	p.connectionKeyColumnValuesMap = make(map[string]map[string]any)
 
@@ -352,15 +353,15 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 	// build callId for this connection (this is necessary is the plugin Execute call may be for an aggregator connection)
 	connectionCallId := p.getConnectionCallId(req.CallId, connectionName)
 
-	log.Printf("[INFO] executeForConnection callId: %s, connectionCallId: %s, connection: %s table: %s cols: %s", req.CallId, connectionCallId, connectionName, req.Table, strings.Join(req.QueryContext.Columns, ","))
+	logging.Printf("[INFO] executeForConnection callId: %s, connectionCallId: %s, connection: %s table: %s cols: %s", req.CallId, connectionCallId, connectionName, req.Table, strings.Join(req.QueryContext.Columns, ","))
 
 	defer func() {
 		if r := recover(); r != nil {
-			log.Printf("[WARN] executeForConnection recover from panic: callId: %s table: %s error: %v", connectionCallId, req.Table, r)
+			logging.Printf("[WARN] executeForConnection recover from panic: callId: %s table: %s error: %v", connectionCallId, req.Table, r)
 			err = helpers.ToError(r)
 			return
 		}
-		log.Printf("[INFO] executeForConnection COMPLETE callId: %s, connectionCallId: %s, connection: %s table: %s cols: %s ", req.CallId, connectionCallId, connectionName, req.Table, strings.Join(req.QueryContext.Columns, ","))
+		logging.Printf("[INFO] executeForConnection COMPLETE callId: %s, connectionCallId: %s, connection: %s table: %s cols: %s ", req.CallId, connectionCallId, connectionName, req.Table, strings.Join(req.QueryContext.Columns, ","))
 	}()
 
 	// the connection property must be set already
@@ -368,7 +369,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 	if !ok {
 		return fmt.Errorf("plugin execute failed - no connection data loaded for connection '%s'", connectionName)
 	}
-	log.Printf("[TRACE] got connection data")
+	logging.Printf("[TRACE] got connection data")
 
 	table, ok := connectionData.TableMap[req.Table]
 	if !ok {
@@ -384,7 +385,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 	if table.Cache != nil {
 		cacheEnabled = table.Cache.Enabled && cacheEnabled
 		if !cacheEnabled {
-			log.Printf("[INFO] caching is disabled for table %s", table.Name)
+			logging.Printf("[INFO] caching is disabled for table %s", table.Name)
 		}
 	}
 	// NOTE: write this back to the executeData so it is passed into QueryData
@@ -404,7 +405,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 
 	queryContext := NewQueryContext(req.QueryContext, limitParam, cacheEnabled, cacheTTL, table)
 
-	log.Printf("[TRACE] Got query context, table: %s, cols: %v", req.Table, queryContext.Columns)
+	logging.Printf("[TRACE] Got query context, table: %s, cols: %v", req.Table, queryContext.Columns)
 
 	// async approach
 	// 1) call list() in a goroutine. This writes pages of items to the rowDataChan. When complete it closes the channel
@@ -412,10 +413,10 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 	// 3) Build row spawns goroutines for any required hydrate functions.
 	// 4) When hydrate functions are complete, apply transforms to generate column values. When row is ready, send on rowChan
 	// 5) Range over rowChan - for each row, send on results stream
-	log.Printf("[TRACE] Start execute span")
+	logging.Printf("[TRACE] Start execute span")
 	ctx, executeSpan := p.startExecuteSpan(ctx, req)
 	defer func() {
-		log.Printf("[TRACE] End execute span")
+		logging.Printf("[TRACE] End execute span")
 		executeSpan.End()
 	}()
 
@@ -429,7 +430,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 	queryData.cancel = cancel
 
 	// get the matrix item
-	log.Printf("[TRACE] GetMatrixItem")
+	logging.Printf("[TRACE] GetMatrixItem")
 	var matrixItem []map[string]any
 	if table.GetMatrixItem != nil {
 		matrixItem = table.GetMatrixItem(ctx, connectionData.Connection)
@@ -439,7 +440,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 	}
 	queryData.setMatrix(matrixItem)
 
-	log.Printf("[TRACE] creating query data")
+	logging.Printf("[TRACE] creating query data")
 
 	limit := queryContext.GetLimit()
 
@@ -462,7 +463,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 	}
 	// can we satisfy this request from the cache?
 	if cacheEnabled {
-		log.Printf("[INFO] cacheEnabled, trying cache get (%s)", connectionCallId)
+		logging.Printf("[INFO] cacheEnabled, trying cache get (%s)", connectionCallId)
 
 		// create a function to increment cachedRowsFetched and stream a row
 		streamUncachedRowFunc := queryData.streamRow
@@ -479,7 +480,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 		cacheErr := p.queryCache.Get(ctx, cacheRequest, streamUncachedRowFunc, streamCachedRowFunc)
 		if cacheErr == nil {
 			// so we got a cached result - stream it out
-			log.Printf("[INFO] queryCacheGet returned CACHE HIT (%s)", connectionCallId)
+			logging.Printf("[INFO] queryCacheGet returned CACHE HIT (%s)", connectionCallId)
 
 			// nothing more to do
 			return nil
@@ -487,33 +488,33 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 
 		getDuration := time.Since(start)
 		if getDuration > time.Second {
-			log.Printf("[TRACE] queryCache.Get took %.1fs: (%s),", getDuration.Seconds(), connectionCallId)
+			logging.Printf("[TRACE] queryCache.Get took %.1fs: (%s),", getDuration.Seconds(), connectionCallId)
 		}
 
 		// so the cache call failed, with either a cache-miss or other error
 		if !query_cache.IsCacheMiss(cacheErr) {
-			log.Printf("[WARN] queryCacheGet returned err %s", cacheErr.Error())
+			logging.Printf("[WARN] queryCacheGet returned err %s", cacheErr.Error())
 			return cacheErr
 		}
 		// otherwise just log the cache miss error
-		log.Printf("[INFO] queryCacheGet returned CACHE MISS (%s)", connectionCallId)
+		logging.Printf("[INFO] queryCacheGet returned CACHE MISS (%s)", connectionCallId)
 	} else {
-		log.Printf("[INFO] Cache DISABLED (%s)", connectionCallId)
+		logging.Printf("[INFO] Cache DISABLED (%s)", connectionCallId)
 	}
 
 	// so we need to fetch the data
 
 	// asyncronously fetch items
-	log.Printf("[INFO] calling fetchItems, table: %s, matrixItem: %v, limit: %d  (%s)", table.Name, queryData.Matrix, limit, connectionCallId)
+	logging.Printf("[INFO] calling fetchItems, table: %s, matrixItem: %v, limit: %d  (%s)", table.Name, queryData.Matrix, limit, connectionCallId)
 	if err := table.fetchItems(ctx, queryData); err != nil {
-		log.Printf("[WARN] fetchItems returned an error, table: %s, error: %v", table.Name, err)
+		logging.Printf("[WARN] fetchItems returned an error, table: %s, error: %v", table.Name, err)
 		return err
 
 	}
 
 	// asyncronously build rows
 	logging.LogTime("Calling build Rows")
-	log.Printf("[TRACE] buildRowsAsync (%s)", connectionCallId)
+	logging.Printf("[TRACE] buildRowsAsync (%s)", connectionCallId)
 
 	// channel used by streamRows when it receives an error to tell buildRowsAsync to stop
 	doneChan := make(chan bool)
@@ -524,7 +525,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 
 	err = queryData.streamRows(ctx, rowChan, doneChan)
 	if err != nil {
-		log.Printf("[WARN] queryData.streamRows returned error: %s", err.Error())
+		logging.Printf("[WARN] queryData.streamRows returned error: %s", err.Error())
 		return err
 	}
 
@@ -534,7 +535,7 @@ func (p *Plugin) executeForConnection(streamContext context.Context, req *proto.
 
 func (p *Plugin) buildExecuteContext(ctx context.Context, req *proto.ExecuteRequest, logger hclog.Logger) context.Context {
 	// create a traceable context from the stream context
-	log.Printf("[TRACE] calling ExtractContextFromCarrier")
+	logging.Printf("[TRACE] calling ExtractContextFromCarrier")
 	ctx = grpc.ExtractContextFromCarrier(ctx, req.TraceContext)
 	// add logger to context
 	return context.WithValue(ctx, context_key.Logger, logger)

@@ -326,6 +326,10 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 }
 
 func (p *Plugin) logExecuteConnections(req *proto.ExecuteRequest, connections map[string]*proto.ExecuteConnectionData) {
+	// the pluralizer runs its regular expressions whether or not the line is printed
+	if !logPrints("[INFO]") {
+		return
+	}
 	if len(connections) == 0 {
 		log.Printf("[INFO] No connections to execute for table: %s (%s)", req.Table, req.CallId)
 	} else {

@@ -2,14 +2,14 @@ package plugin
 
 import (
 	"github.com/turbot/go-kit/helpers"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
 	"golang.org/x/exp/maps"
-	"log"
 	"strings"
 )
 
 func (p *Plugin) getHydrateCallRateLimiter(hydrateCallTags map[string]string, queryData *QueryData) (*rate_limiter.MultiLimiter, error) {
-	log.Printf("[INFO] getHydrateCallRateLimiter (%s)", queryData.connectionCallId)
+	logging.Printf("[INFO] getHydrateCallRateLimiter (%s)", queryData.connectionCallId)
 
 	// now build the set of all tag values which applies to this call
 	rateLimiterScopeValues := queryData.resolveRateLimiterScopeValues(hydrateCallTags)
@@ -20,11 +20,11 @@ func (p *Plugin) getHydrateCallRateLimiter(hydrateCallTags map[string]string, qu
 	}
 	// short circuit if there are no defs
 	if len(p.resolvedRateLimiterDefs) == 0 {
-		log.Printf("[INFO] resolvedRateLimiterConfig: no rate limiters (%s)", queryData.connectionCallId)
+		logging.Printf("[INFO] resolvedRateLimiterConfig: no rate limiters (%s)", queryData.connectionCallId)
 		return res, nil
 	}
 
-	log.Printf("[INFO] rateLimiterScopeValues: %s", rateLimiterScopeValues)
+	logging.Printf("[INFO] rateLimiterScopeValues: %s", rateLimiterScopeValues)
 
 	// build a list of all the limiters which match these tags
 	limiters, err := p.getRateLimitersForScopeValues(rateLimiterScopeValues)
@@ -32,14 +32,14 @@ func (p *Plugin) getHydrateCallRateLimiter(hydrateCallTags map[string]string, qu
 		return nil, err
 	}
 
-	log.Printf("[INFO] found %d matching %s",
+	logging.Printf("[INFO] found %d matching %s",
 		len(limiters),
 		pluralizeClient().Pluralize("limiter", len(limiters), false))
 
 	// finally package them into a multi-limiter
 	res = rate_limiter.NewMultiLimiter(limiters, rateLimiterScopeValues)
 
-	log.Printf("[INFO] returning multi limiter: %s", res)
+	logging.Printf("[INFO] returning multi limiter: %s", res)
 
 	return res, nil
 }
@@ -47,9 +47,9 @@ func (p *Plugin) getHydrateCallRateLimiter(hydrateCallTags map[string]string, qu
 func (p *Plugin) getRateLimitersForScopeValues(scopeValues map[string]string) ([]*rate_limiter.HydrateLimiter, error) {
 	h := helpers.GetMD5Hash(rate_limiter.FormatStringMap(scopeValues))
 	h = h[len(h)-4:]
-	log.Printf("[INFO] getRateLimitersForScopeValues (%s)", h)
-	log.Printf("[INFO] scope values: %v (%s)", scopeValues, h)
-	log.Printf("[INFO] resolvedRateLimiterDefs: %s (%s)", strings.Join(maps.Keys(p.resolvedRateLimiterDefs), ","), h)
+	logging.Printf("[INFO] getRateLimitersForScopeValues (%s)", h)
+	logging.Printf("[INFO] scope values: %v (%s)", scopeValues, h)
+	logging.Printf("[INFO] resolvedRateLimiterDefs: %s (%s)", strings.Join(maps.Keys(p.resolvedRateLimiterDefs), ","), h)
 
 	// put limiters in map to dedupe
 	var limiters = make(map[string]*rate_limiter.HydrateLimiter)
@@ -64,7 +64,7 @@ func (p *Plugin) getRateLimitersForScopeValues(scopeValues map[string]string) ([
 		requiredScopeValues := helpers.FilterMap(scopeValues, l.Scope)
 		// do we have all the required values?
 		if len(requiredScopeValues) < len(l.Scope) {
-			log.Printf("[INFO] we DO NOT have scope values required by limiter '%s' - it requires: %s (%s)", l.Name, strings.Join(l.Scope, ","), h)
+			logging.Printf("[INFO] we DO NOT have scope values required by limiter '%s' - it requires: %s (%s)", l.Name, strings.Join(l.Scope, ","), h)
 			// this rate limiter does not apply
 			continue
 		}
@@ -73,12 +73,12 @@ func (p *Plugin) getRateLimitersForScopeValues(scopeValues map[string]string) ([
 		// NOTE: pass ALL scope values, not just the ones specified in theSsope (requiredScopeValues)
 		// as the where clause may mention properties NOT in the scope
 		if !l.SatisfiesFilters(scopeValues) {
-			log.Printf("[INFO] we DO NOT satisfy the filter for limiter '%s' - filter: %s (%s)", l.Name, l.Where, h)
+			logging.Printf("[INFO] we DO NOT satisfy the filter for limiter '%s' - filter: %s (%s)", l.Name, l.Where, h)
 			continue
 		}
 
 		// this limiter DOES apply to us, get or create a limiter instance
-		log.Printf("[INFO] limiter '%s' DOES apply to us (%s)", l.Name, h)
+		logging.Printf("[INFO] limiter '%s' DOES apply to us (%s)", l.Name, h)
 
 		// get a limiter for this definition and set of scope values
 		// NOTE: pass the requiredScopeValues
@@ -87,7 +87,7 @@ func (p *Plugin) getRateLimitersForScopeValues(scopeValues map[string]string) ([
 			return nil, err
 		}
 		// this limiter DOES apply to us, get or create a limiter instance
-		log.Printf("[INFO] got limiter instance for '%s'(%s)", limiter.Name, h)
+		logging.Printf("[INFO] got limiter instance for '%s'(%s)", limiter.Name, h)
 
 		limiters[limiter.Name] = limiter
 	}

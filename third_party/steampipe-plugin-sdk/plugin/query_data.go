@@ -332,8 +332,8 @@ func (d *QueryData) filterMatrixItems() {
 	if len(d.Matrix) == 0 {
 		return
 	}
-	log.Printf("[TRACE] filterMatrixItems - there are %d matrix items", len(d.Matrix))
-	log.Printf("[TRACE] unfiltered matrix: %v", d.Matrix)
+	logging.Printf("[TRACE] filterMatrixItems - there are %d matrix items", len(d.Matrix))
+	logging.Printf("[TRACE] unfiltered matrix: %v", d.Matrix)
 	var filteredMatrix []map[string]interface{}
 
 	// build a keycolumn slice from the matrix items
@@ -348,16 +348,16 @@ func (d *QueryData) filterMatrixItems() {
 	matrixQualMap := NewKeyColumnQualValueMap(d.QueryContext.UnsafeQuals, matrixKeyColumns)
 
 	for _, m := range d.Matrix {
-		log.Printf("[TRACE] matrix item %v", m)
+		logging.Printf("[TRACE] matrix item %v", m)
 		// do all key columns which exist for this matrix item match the matrix values?
 		includeMatrixItem := true
 
 		for col, val := range m {
-			log.Printf("[TRACE] col %s val %s", col, val)
+			logging.Printf("[TRACE] col %s val %s", col, val)
 			// is there a quals for this matrix column?
 
 			if matrixQuals, ok := matrixQualMap[col]; ok {
-				log.Printf("[TRACE] quals found for matrix column: %v", matrixQuals)
+				logging.Printf("[TRACE] quals found for matrix column: %v", matrixQuals)
 				// if there IS a single equals qual which DOES NOT match this matrix item, exclude the matrix item
 				if matrixQuals.SingleEqualsQual() {
 					includeMatrixItem = d.shouldIncludeMatrixItem(matrixQuals, val)
@@ -365,19 +365,19 @@ func (d *QueryData) filterMatrixItems() {
 					d.filteredMatrixColumns = append(d.filteredMatrixColumns, col)
 				}
 			} else {
-				log.Printf("[TRACE] quals found for matrix column: %s", col)
+				logging.Printf("[TRACE] quals found for matrix column: %s", col)
 			}
 		}
 
 		if includeMatrixItem {
-			log.Printf("[TRACE] INCLUDE matrix item")
+			logging.Printf("[TRACE] INCLUDE matrix item")
 			filteredMatrix = append(filteredMatrix, m)
 		} else {
-			log.Printf("[TRACE] EXCLUDE matrix item")
+			logging.Printf("[TRACE] EXCLUDE matrix item")
 		}
 	}
 	d.filteredMatrix = filteredMatrix
-	log.Printf("[TRACE] filtered matrix: %v", d.Matrix)
+	logging.Printf("[TRACE] filtered matrix: %v", d.Matrix)
 }
 
 func (d *QueryData) populateMatrixPropertyNames() {
@@ -468,7 +468,7 @@ func (d *QueryData) addColumnsForHydrate(hydrateName string) {
 // add matrix item into KeyColumnQuals and Quals
 func (d *QueryData) setMatrixItem(matrixItem map[string]interface{}) {
 	d.matrixItem = matrixItem
-	log.Printf("[INFO] setMatrixItem %s", matrixItem)
+	logging.Printf("[INFO] setMatrixItem %s", matrixItem)
 	for col, value := range matrixItem {
 		qualValue := proto.NewQualValue(value)
 		// replace any existing entry for both Quals and EqualsQuals
@@ -479,7 +479,7 @@ func (d *QueryData) setMatrixItem(matrixItem map[string]interface{}) {
 
 // setFetchType determines whether this is a get or a list call, and populates the keyColumnQualValues map
 func (d *QueryData) setFetchType(table *Table) {
-	log.Printf("[TRACE] setFetchType %v", d.QueryContext.UnsafeQuals)
+	logging.Printf("[TRACE] setFetchType %v", d.QueryContext.UnsafeQuals)
 
 	if table.Get != nil {
 		// default to get, even before checking the quals
@@ -491,14 +491,14 @@ func (d *QueryData) setFetchType(table *Table) {
 		// now see whether this qual map has everything required for the get call
 		if unsatisfiedColumns := qualMap.GetUnsatisfiedKeyColumns(table.Get.KeyColumns); len(unsatisfiedColumns) == 0 {
 			// so this IS a get call - all quals are satisfied
-			log.Printf("[TRACE] Set fetchType to fetchTypeGet")
+			logging.Printf("[TRACE] Set fetchType to fetchTypeGet")
 			d.setQuals(qualMap)
 			return
 		}
 	}
 
 	if table.List != nil {
-		log.Printf("[TRACE] Set fetchType to fetchTypeList")
+		logging.Printf("[TRACE] Set fetchType to fetchTypeList")
 		// if there is a list config default to list, even is we are missing required quals
 		d.FetchType = fetchTypeList
 		if len(table.List.KeyColumns) > 0 {
@@ -537,8 +537,8 @@ func (d *QueryData) shouldIncludeMatrixItem(quals *KeyColumnQuals, matrixVal int
 }
 
 func (d *QueryData) logQualMaps() {
-	log.Printf("[TRACE] Equals key column quals:\n%s", d.EqualsQuals)
-	log.Printf("[TRACE] All key column quals:\n%s", d.Quals)
+	logging.Printf("[TRACE] Equals key column quals:\n%s", d.EqualsQuals)
+	logging.Printf("[TRACE] All key column quals:\n%s", d.Quals)
 }
 
 func (d *QueryData) verifyCallerIsListCall(callingFunction string) bool {
@@ -914,11 +914,11 @@ func (d *QueryData) getCacheQualMap() map[string]*proto.Quals {
 	// now add in any additional (non-keycolumn) quals which were used to filter the matrix
 	for _, col := range d.filteredMatrixColumns {
 		if _, ok := res[col]; !ok {
-			log.Printf("[TRACE] getCacheQualMap - adding non-key column qual %s as it was used to filter the matrix items", col)
+			logging.Printf("[TRACE] getCacheQualMap - adding non-key column qual %s as it was used to filter the matrix items", col)
 			res[col] = d.QueryContext.UnsafeQuals[col]
 		}
 	}
-	log.Printf("[TRACE] getCacheQualMap - res=%#q", res)
+	logging.Printf("[TRACE] getCacheQualMap - res=%#q", res)
 	return res
 }
 

@@ -3,9 +3,9 @@ package plugin
 import (
 	"context"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/quals"
 	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
-	"log"
 	"time"
 )
 
@@ -14,7 +14,7 @@ func (d *QueryData) WaitForListRateLimit(ctx context.Context) {
 }
 
 func (d *QueryData) initialiseRateLimiters() {
-	log.Printf("[INFO] initialiseRateLimiters for query data %p (%s)", d, d.connectionCallId)
+	logging.Printf("[INFO] initialiseRateLimiters for query data %p (%s)", d, d.connectionCallId)
 	// build the base set of scope values used to resolve a rate limiter
 	d.populateRateLimitScopeValues()
 
@@ -27,10 +27,10 @@ func (d *QueryData) initialiseRateLimiters() {
 
 // resolve the scope values for a given hydrate call
 func (d *QueryData) resolveRateLimiterScopeValues(hydrateCallScopeValues map[string]string) map[string]string {
-	log.Printf("[INFO] resolveRateLimiterScopeValues (%s)", d.connectionCallId)
-	log.Printf("[INFO] HydrateCall tags %v", hydrateCallScopeValues)
-	log.Printf("[INFO] Table tags %v", d.Table.Tags)
-	log.Printf("[INFO] QueryData rateLimiterScopeValues %v", d.rateLimiterScopeValues)
+	logging.Printf("[INFO] resolveRateLimiterScopeValues (%s)", d.connectionCallId)
+	logging.Printf("[INFO] HydrateCall tags %v", hydrateCallScopeValues)
+	logging.Printf("[INFO] Table tags %v", d.Table.Tags)
+	logging.Printf("[INFO] QueryData rateLimiterScopeValues %v", d.rateLimiterScopeValues)
 	// build list of source value maps which we will merge
 	// this is in order of DECREASING precedence, i.e. highest first
 	scopeValueList := []map[string]string{
@@ -44,7 +44,7 @@ func (d *QueryData) resolveRateLimiterScopeValues(hydrateCallScopeValues map[str
 
 	// merge these in precedence order
 	res := rate_limiter.MergeScopeValues(scopeValueList)
-	log.Printf("[INFO] merged scope values %v", res)
+	logging.Printf("[INFO] merged scope values %v", res)
 	return res
 }
 
@@ -96,7 +96,7 @@ func (d *QueryData) resolveGetRateLimiters() error {
 	// NOTE: RateLimit cannot be nil as it is initialized to an empty struct if needed
 	getLimiter, err := d.plugin.getHydrateCallRateLimiter(d.Table.Get.Tags, d)
 	if err != nil {
-		log.Printf("[WARN] get call %s getHydrateCallRateLimiter failed: %s (%s)", d.Table.Get.namedHydrate.Name, err.Error(), d.connectionCallId)
+		logging.Printf("[WARN] get call %s getHydrateCallRateLimiter failed: %s (%s)", d.Table.Get.namedHydrate.Name, err.Error(), d.connectionCallId)
 		return err
 	}
 
@@ -111,7 +111,7 @@ func (d *QueryData) resolveParentChildRateLimiters() error {
 	// resolve the parent hydrate rate limiter
 	parentRateLimiter, err := d.plugin.getHydrateCallRateLimiter(d.Table.List.ParentTags, d)
 	if err != nil {
-		log.Printf("[WARN] resolveParentChildRateLimiters: %s: getHydrateCallRateLimiter failed: %s (%s)", d.Table.List.namedParentHydrate.Name, err.Error(), d.connectionCallId)
+		logging.Printf("[WARN] resolveParentChildRateLimiters: %s: getHydrateCallRateLimiter failed: %s (%s)", d.Table.List.namedParentHydrate.Name, err.Error(), d.connectionCallId)
 		return err
 	}
 	// assign the parent rate limiter to d.fetchLimiters
@@ -120,7 +120,7 @@ func (d *QueryData) resolveParentChildRateLimiters() error {
 	// resolve the child  hydrate rate limiter
 	childRateLimiter, err := d.plugin.getHydrateCallRateLimiter(d.Table.List.Tags, d)
 	if err != nil {
-		log.Printf("[WARN] resolveParentChildRateLimiters: %s: getHydrateCallRateLimiter failed: %s (%s)", d.Table.List.namedHydrate.Name, err.Error(), d.connectionCallId)
+		logging.Printf("[WARN] resolveParentChildRateLimiters: %s: getHydrateCallRateLimiter failed: %s (%s)", d.Table.List.namedHydrate.Name, err.Error(), d.connectionCallId)
 		return err
 	}
 	d.fetchLimiters.childListRateLimiter = childRateLimiter
@@ -132,7 +132,7 @@ func (d *QueryData) resolveListRateLimiters() error {
 	// NOTE: RateLimit cannot be nil as it is initialized to an empty struct if needed
 	listLimiter, err := d.plugin.getHydrateCallRateLimiter(d.Table.List.Tags, d)
 	if err != nil {
-		log.Printf("[WARN] get call %s getHydrateCallRateLimiter failed: %s (%s)", d.Table.Get.namedHydrate.Name, err.Error(), d.connectionCallId)
+		logging.Printf("[WARN] get call %s getHydrateCallRateLimiter failed: %s (%s)", d.Table.Get.namedHydrate.Name, err.Error(), d.connectionCallId)
 		return err
 	}
 	d.fetchLimiters.rateLimiter = listLimiter

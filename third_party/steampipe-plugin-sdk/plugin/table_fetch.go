@@ -54,7 +54,7 @@ func (t *Table) executeGetCall(ctx context.Context, queryData *QueryData) (err e
 	ctx, span := telemetry.StartSpan(ctx, t.Plugin.Name, "Table.executeGetCall (%s)", t.Name)
 	defer span.End()
 
-	log.Printf("[TRACE] executeGetCall, table: %s, queryData.KeyColumnQuals: %v", t.Name, queryData.EqualsQuals)
+	logging.Printf("[TRACE] executeGetCall, table: %s, queryData.KeyColumnQuals: %v", t.Name, queryData.EqualsQuals)
 
 	unsatisfiedColumns := queryData.Quals.GetUnsatisfiedKeyColumns(t.Get.KeyColumns)
 	// verify we have the necessary quals
@@ -105,7 +105,7 @@ func (t *Table) buildMissingKeyColumnError(operation string, unsatisfiedColumns 
 func (t *Table) getListQualValueForGetCall(queryData *QueryData) (string, *proto.QualValueList) {
 	k := t.Get.KeyColumns
 
-	log.Printf("[TRACE] getListQualValueForGetCall %d key column quals: %s ", len(k), k)
+	logging.Printf("[TRACE] getListQualValueForGetCall %d key column quals: %s ", len(k), k)
 
 	// get map of all the key columns quals which have a list value
 	listValueMap := queryData.EqualsQuals.GetListQualValues()
@@ -516,7 +516,7 @@ func (t *Table) listForEachMatrixItem(ctx context.Context, queryData *QueryData,
 	// TODO add matrix item to span
 	defer span.End()
 
-	log.Printf("[TRACE] listForEachMatrixItem: %v\n", queryData.Matrix)
+	logging.Printf("[TRACE] listForEachMatrixItem: %v\n", queryData.Matrix)
 	var wg sync.WaitGroup
 	// NOTE - we use the filtered matrix - which means we may not actually run any hydrate calls
 	// if the quals have filtered out all matrix items (e.g. select where region = 'invalid')

@@ -1,0 +1,64 @@
+package logging
+
+import (
+	"log"
+	"strings"
+	"sync/atomic"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// printer holds the logger the SDK makes the standard logger's output (plugin.Server, and every
+// execute with a sub-logger of the same level). Its level decides which lines Printf formats.
+var printer atomic.Value
+
+// SetPrinter records the logger whose level decides which lines Printf formats. Until it is
+// called, Printf formats every line, as log.Printf does.
+func SetPrinter(logger hclog.Logger) {
+	if logger != nil {
+		printer.Store(logger)
+	}
+}
+
+// Printf is log.Printf for the SDK's "[LEVEL] ..." lines, formatting a line only when the level
+// it names is one the logger prints. log.Printf formats every line and the hclog writer behind
+// it drops those below its level only after that: the [TRACE] lines of every scan, with their
+// key columns and quals, were most of the CPU of a join's inner scans.
+func Printf(format string, v ...any) {
+	if !prints(format) {
+		return
+	}
+	log.Printf(format, v...)
+}
+
+// Prints says whether a line of this format would be printed: for lines whose arguments cost
+// more to build than to format.
+func Prints(format string) bool {
+	return prints(format)
+}
+
+// prints says whether the logger set by SetPrinter would print a line of this format, reading
+// its level from the prefix as hclog's standard writer does (no prefix is INFO).
+func prints(format string) bool {
+	logger, ok := printer.Load().(hclog.Logger)
+	if !ok {
+		return true
+	}
+	return levelOf(format) >= logger.GetLevel()
+}
+
+// levelOf is the level a line's prefix names, as hclog's InferLevels reads it.
+func levelOf(line string) hclog.Level {
+	switch {
+	case strings.HasPrefix(line, "[TRACE]"):
+		return hclog.Trace
+	case strings.HasPrefix(line, "[DEBUG]"):
+		return hclog.Debug
+	case strings.HasPrefix(line, "[WARN]"):
+		return hclog.Warn
+	case strings.HasPrefix(line, "[ERROR]"), strings.HasPrefix(line, "[ERR]"):
+		return hclog.Error
+	default:
+		return hclog.Info
+	}
+}
