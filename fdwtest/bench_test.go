@@ -254,6 +254,38 @@ func BenchmarkFDWJoinInnerScans(b *testing.B) {
 	}
 }
 
+// BenchmarkFDWJoins runs the one-sided call/tool call join and the 30-day call/evaluation join
+// of docs/joins.md, each in a fresh session (its pages read again, as a user's first join), on
+// a server with PostgreSQL's JIT compiler off, as docs/index.md sets it, and on, as a stock
+// server has it. It reports the join's time and its inner scans' share of it.
+func BenchmarkFDWJoins(b *testing.B) {
+	for _, jit := range []bool{false, true} {
+		b.Run(map[bool]string{true: "jit-on", false: "jit-off"}[jit], func(b *testing.B) {
+			env := sharedEnv(b)
+			if jit {
+				var err error
+				env, err = pgfdw.StartEnv(context.Background(), pgfdw.EnvOptions{API: fakeapi.Options{Now: func() time.Time { return now }}, JIT: true})
+				skipOrFail(b, err)
+				defer env.Close()
+			}
+			for _, c := range []struct {
+				name string
+				join joinCase
+			}{{"tool-call-one-sided", joinCases[0]}, {"evaluation-30days", joinCases[1]}} {
+				b.Run(c.name, func(b *testing.B) {
+					for range b.N {
+						b.StopTimer()
+						s := session(b, env, false)
+						b.StartTimer()
+						query(b, s, c.join.join)
+					}
+					b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/join")
+				})
+			}
+		})
+	}
+}
+
 // backendCPUProfile profiles a backend for d through the pprof server the FDW starts in it, on
 // a port it only logs, so it is looked up with ss. The profile is written to path.
 func backendCPUProfile(b *testing.B, pid uint32, d time.Duration, path string) <-chan error {
