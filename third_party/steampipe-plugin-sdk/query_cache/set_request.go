@@ -151,8 +151,8 @@ func (req *setRequest) getRowsSince(ctx context.Context, rowsAlreadyStreamed int
 	if startPage == int(req.pageCount) {
 		log.Printf("[TRACE] setRequest getRowsSince returning %d from buffer", req.bufferIndex-startOffset)
 		bufferedRows := req.getBufferedRows()
-		// apply the start offset
-		return bufferedRows[startOffset:], nil
+		// apply the start offset, and copy: the writer refills the page buffer once it is written
+		return append([]*sdkproto.Row(nil), bufferedRows[startOffset:]...), nil
 	}
 
 	// so we must load some data from the cache
