@@ -193,6 +193,25 @@ func peakRSSKiB(pid uint32) int {
 	return 0
 }
 
+// backendCPU is the user and system CPU time a process has used (/proc/pid/stat, in clock
+// ticks of 10 ms), 0 when it cannot be read: the PostgreSQL backend, which runs the FDW and the
+// plugin. Unlike wall time, other work on the machine barely changes it.
+func backendCPU(pid uint32) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// the fields after the command name, which is in parentheses: utime and stime are the
+	// 12th and 13th of them
+	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.Atoi(fields[11])
+	stime, _ := strconv.Atoi(fields[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
 // BenchmarkFDWJIT is one small query, repeated on one session (its calls held in the memo, so
 // no request), on a server with PostgreSQL's JIT compiler on, as a stock server has it, and
 // off: what docs/performance.md says about turning it off.
@@ -235,12 +254,14 @@ func BenchmarkFDWJoinInnerScans(b *testing.B) {
 	if profile != "" {
 		profiled = backendCPUProfile(b, s.PID(), 10*time.Second, profile)
 	}
+	cpu := backendCPU(s.PID())
 	b.ResetTimer()
 	for range b.N {
 		query(b, s, joinCases[1].join)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*outer), "ns/inner-scan")
+	b.ReportMetric(float64((backendCPU(s.PID())-cpu).Nanoseconds())/float64(b.N*outer), "cpu-ns/inner-scan")
 	for profiled != nil {
 		select {
 		case err := <-profiled:
@@ -273,13 +294,17 @@ func BenchmarkFDWJoins(b *testing.B) {
 				join joinCase
 			}{{"tool-call-one-sided", joinCases[0]}, {"evaluation-30days", joinCases[1]}} {
 				b.Run(c.name, func(b *testing.B) {
+					var cpu time.Duration
 					for range b.N {
 						b.StopTimer()
 						s := session(b, env, false)
+						before := backendCPU(s.PID())
 						b.StartTimer()
 						query(b, s, c.join.join)
+						cpu += backendCPU(s.PID()) - before
 					}
 					b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/join")
+					b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "backend-cpu-ms/join")
 				})
 			}
 			b.Logf("the 30-day join's JIT work: %s", jitWork(b, session(b, env, false), joinCases[1].join))
