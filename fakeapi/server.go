@@ -70,9 +70,9 @@ type Server struct {
 	anchor time.Time
 	codec  idCodec
 
-	mu       sync.Mutex
-	agents   []*dataset
-	byID     map[string]*dataset
+	mu     sync.Mutex
+	agents []*dataset
+	byID   map[string]*dataset
 	// deleted are the agents DeleteAgent removed: their call-log list answers 404.
 	deleted  map[string]bool
 	agentsJS []byte

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,6 +138,14 @@ func TestFDWTwoOrganisationsInOneSession(t *testing.T) {
 	if prod.pages() != pagesFor(len(env.API.Expected("42", "", "all"))) || stgReqs.pages() != pagesFor(len(stg.Expected("42", "", "all"))) {
 		t.Errorf("%d and %d page requests; want each organisation's own pages once", prod.pages(), stgReqs.pages())
 	}
+	// A join across the two organisations' schemas: the agents both have, each side its own.
+	const across = `select p.agent_id, p.calls, s.calls from
+  (select agent_id, count(*) as calls from bluejay.bluejay_call where last = '30days' group by agent_id) p
+  join (select agent_id, count(*) as calls from bluejay_staging.bluejay_call where last = '30days' group by agent_id) s using (agent_id)`
+	wantJoin := [][]string{{"42", strconv.Itoa(len(env.API.Expected("42", "", "30days"))), strconv.Itoa(len(stg.Expected("42", "", "30days")))}}
+	if got := query(t, s, across).Rows; fmt.Sprint(got) != fmt.Sprint(wantJoin) {
+		t.Fatalf("the join across organisations: got %v, want %v", got, wantJoin)
+	}
 	if peak := maxInFlight(stgReqs); peak != 1 {
 		t.Errorf("the second organisation had %d requests in flight, its max_concurrency is 1", peak)
 	}
@@ -151,4 +160,100 @@ func maxInFlight(l requestLog) int {
 		peak = max(peak, r.InFlight)
 	}
 	return peak
+}
+
+// The owner join at scale: 50 agents in the user's table, one of them deleted, at 50 ms a
+// request. "join" is the plain join, which PostgreSQL runs as a nested loop: one inner scan per
+// owner row, one after the other, each waiting for its own pages. "join-no-nestloop" is the same
+// query with enable_nestloop off: PostgreSQL then scans bluejay_call once, without agent_id, so
+// the plugin reads every agent the account lists at once (the deleted one is not listed).
+// "alone" reads the 49 existing agents with an IN list. Each reports its time against the bound
+// of reading those agents alone, ceil(pages / max_concurrency) round trips of the latency (a
+// lower bound, so the ratio is a ceiling), and "x-alone", its time over "alone"'s in the same
+// run.
+const (
+	fleetAgents = 50
+	fleetCalls  = 200
+	ownerJoin   = `select o.team, c.agent_id, count(*) from agent_owner o join bluejay_call c on c.agent_id = o.agent_id
+where c.last = 'all' group by o.team, c.agent_id`
+)
+
+// fleetEnv is an account of fleetAgents agents of fleetCalls calls each, the last one deleted.
+func fleetEnv(b *testing.B) (*pgfdw.Env, []string) {
+	b.Helper()
+	skipOrFail(b, pgfdw.Installed())
+	specs := make([]fakeapi.AgentSpec, fleetAgents)
+	ids := make([]string, fleetAgents)
+	for i := range specs {
+		ids[i] = fmt.Sprintf("fleet-%03d", i+1)
+		specs[i] = fakeapi.AgentSpec{ID: ids[i], Calls: fleetCalls}
+	}
+	env, err := pgfdw.StartEnv(context.Background(), pgfdw.EnvOptions{API: fakeapi.Options{Agents: specs, Latency: manyAgentsLatency, Now: func() time.Time { return now }}})
+	skipOrFail(b, err)
+	b.Cleanup(env.Close)
+	for _, id := range ids {
+		env.API.Warm(id)
+	}
+	env.API.DeleteAgent(ids[fleetAgents-1])
+	return env, ids
+}
+
+func BenchmarkFDWOwnerJoin(b *testing.B) {
+	env, ids := fleetEnv(b)
+	existing := ids[:fleetAgents-1]
+	var values []string
+	for i, id := range ids {
+		values = append(values, fmt.Sprintf("('%s', 'team-%d')", id, i%5))
+	}
+	setup := "create temp table agent_owner (agent_id text primary key, team text not null); insert into agent_owner values " + strings.Join(values, ", ")
+	pages := len(existing) * pagesFor(fleetCalls)
+	bound := time.Duration((pages+7)/8) * manyAgentsLatency
+	forms := []struct{ name, sql string }{
+		{"alone", "select 'team', agent_id, count(*) from bluejay_call where last = 'all' and agent_id in ('" + strings.Join(existing, "', '") + "') group by agent_id"},
+		{"join", ownerJoin},
+		{"join-no-nestloop", "set enable_nestloop = off; " + ownerJoin},
+	}
+	took := map[string]time.Duration{}
+	for range b.N {
+		for _, f := range forms {
+			took[f.name] += timedFleetQuery(b, env, setup, f.sql, existing)
+		}
+	}
+	for _, f := range forms {
+		b.ReportMetric(float64(took[f.name])/float64(b.N)/float64(bound), f.name+"-x-bound")
+		if f.name != "alone" {
+			b.ReportMetric(float64(took[f.name])/float64(took["alone"]), f.name+"-x-alone")
+		}
+	}
+}
+
+// timedFleetQuery runs sql in a fresh started session with the owners table, checks its rows
+// and returns how long it took.
+func timedFleetQuery(b *testing.B, env *pgfdw.Env, setup, sql string, existing []string) time.Duration {
+	b.StopTimer()
+	defer b.StartTimer()
+	s := startedSession(b, env, false)
+	defer s.Close()
+	query(b, s, setup)
+	start := time.Now()
+	rows := query(b, s, sql).Rows
+	took := time.Since(start)
+	checkFleetRows(b, rows, existing)
+	return took
+}
+
+// checkFleetRows: one row per existing agent, with every one of its calls; none for the deleted.
+func checkFleetRows(b *testing.B, rows [][]string, existing []string) {
+	b.Helper()
+	var got []string
+	for _, r := range rows {
+		if r[2] != strconv.Itoa(fleetCalls) {
+			b.Fatalf("agent %s: %s calls, want %d", r[1], r[2], fleetCalls)
+		}
+		got = append(got, r[1])
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, existing) {
+		b.Fatalf("%d agents in the result, want the %d existing ones", len(got), len(existing))
+	}
 }
