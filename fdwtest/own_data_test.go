@@ -118,6 +118,10 @@ func stagingEnv(t testing.TB) (*pgfdw.Env, *fakeapi.Server) {
 func TestFDWTwoOrganisationsInOneSession(t *testing.T) {
 	env, stg := stagingEnv(t)
 	s := session(t, env, false)
+	// With a latency, a connection that may have 8 requests in flight does have several: the
+	// fake counts those it is handling at once.
+	env.API.SetLatency(20 * time.Millisecond)
+	defer env.API.SetLatency(0)
 	prodMark, stgMark := mark(env), len(stg.Requests())
 	const perOrg = `select sp_connection_name, agent_id, count(*) from %s.bluejay_call where last = 'all' and agent_id = '42' group by 1, 2`
 	sql := fmt.Sprintf(perOrg, pgfdw.Connection) + " union all " + fmt.Sprintf(perOrg, staging) + " order by 1"
