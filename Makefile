@@ -82,7 +82,7 @@ bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a re
 	@# a target that misses makes bluejay-bench exit 1; the rest of the bench still runs
 	-$(GO) run ./cmd/bluejay-bench $(BENCH_FLAGS)
 	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWScan|FDWSessionStart|GRPCScan|SQLiteScan' -benchtime=5x ./fdwtest
-	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWManyAgents|FDWJoinInnerScans' -benchtime=3x ./fdwtest
+	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWManyAgents|FDWJoinInnerScans|FDWOwnerJoin' -benchtime=3x ./fdwtest
 	$(GO) test -run '^$$' -bench Open -benchtime=10x ./engine
 
 .PHONY: fuzz

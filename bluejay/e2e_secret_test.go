@@ -34,7 +34,13 @@ func TestEchoedKeyIsRedactedFromErrors(t *testing.T) {
 		e.srv.SetRawResponse(func(*http.Request) (int, http.Header, []byte, bool) {
 			return tc.status, http.Header{"Content-Type": {"application/json"}}, []byte(tc.body), true
 		})
-		r := e.query("bluejay_call", []harness.Qual{eq("agent_id", "42"), eq("last", "all")}, 0, "id")
+		// A 404 on an agent's call-log list is no rows (e2e_missing_agent_test.go); on the agent
+		// list, an error.
+		table, quals := "bluejay_call", []harness.Qual{eq("agent_id", "42"), eq("last", "all")}
+		if tc.status == 404 {
+			table, quals = "bluejay_agent", nil
+		}
+		r := e.query(table, quals, 0, "id")
 		if r.Err == nil || !strings.Contains(r.Err.Error(), "[redacted]") {
 			t.Errorf("HTTP %d echoing the key: got %v, want an error with the key [redacted]", tc.status, r.Err)
 		}

@@ -142,6 +142,10 @@ func (s *callScan) run(ctx context.Context) error {
 		r := <-results
 		s.outstanding--
 		r.job.ts.outstanding--
+		if missingAgent(r) {
+			s.skipMissingAgent(ctx, r) // no rows for it (missing_agent.go)
+			continue
+		}
 		if r.err != nil {
 			return r.err
 		}

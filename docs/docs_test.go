@@ -10,7 +10,12 @@
 //
 // An example states what the sample data implies with an HTML comment before its blocks, which
 // the hub does not show: `<!-- test: rows>0 -->`, `rows=10`, `rows>=2`, `rows<5`, several
-// separated by commas. Without one, the example only has to run.
+// separated by commas. Without one, the example only has to run. `requests=4` (any operator)
+// counts the requests its Postgres form sends to the fake APIs, in a fresh session (an empty
+// memo), so that the docs can say what a query costs.
+//
+// A Postgres form may hold psql's `\copy table from 'file' ...` lines: the file is the
+// repository's (docs/examples/...), sent as COPY ... FROM STDIN.
 package docs_test
 
 import (
@@ -20,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,13 +61,14 @@ func (e example) String() string {
 func (e example) postgres() bool { return e.lang == "postgres" || e.lang == "sql" }
 func (e example) sqlite() bool   { return e.lang == "sqlite" || e.lang == "sql" }
 
-// expectation is one `rows OP N` of a test comment.
+// expectation is one `rows OP N` or `requests OP N` of a test comment.
 type expectation struct {
-	op string
-	n  int
+	what string
+	op   string
+	n    int
 }
 
-func (x expectation) String() string { return fmt.Sprintf("rows%s%d", x.op, x.n) }
+func (x expectation) String() string { return fmt.Sprintf("%s%s%d", x.what, x.op, x.n) }
 
 func (x expectation) holds(rows int) bool {
 	switch x.op {
@@ -81,7 +88,7 @@ func (x expectation) holds(rows int) bool {
 
 var (
 	testComment = regexp.MustCompile(`^<!--\s*test:\s*(.*?)\s*-->$`)
-	expectRE    = regexp.MustCompile(`^rows\s*(>=|<=|>|<|=)\s*(\d+)$`)
+	expectRE    = regexp.MustCompile(`^(rows|requests)\s*(>=|<=|>|<|=)\s*(\d+)$`)
 )
 
 // docFile is one markdown file of docs/.
@@ -180,20 +187,35 @@ func parseExpectations(s string) ([]expectation, error) {
 	for _, part := range strings.Split(s, ",") {
 		m := expectRE.FindStringSubmatch(strings.TrimSpace(part))
 		if m == nil {
-			return nil, fmt.Errorf("test comment %q: write rows>0, rows=10, rows>=2 ... separated by commas", s)
+			return nil, fmt.Errorf("test comment %q: write rows>0, rows=10, rows>=2, requests=4 ... separated by commas", s)
 		}
-		n, _ := strconv.Atoi(m[2])
-		out = append(out, expectation{op: m[1], n: n})
+		n, _ := strconv.Atoi(m[3])
+		out = append(out, expectation{what: m[1], op: m[2], n: n})
 	}
 	return out, nil
 }
 
-// checkRows applies an example's expectations to a row count.
+// checkRows applies an example's row expectations to a row count.
 func checkRows(t *testing.T, ex example, engine string, rows int) {
 	t.Helper()
 	for _, x := range ex.expect {
-		if !x.holds(rows) {
+		if x.what == "rows" && !x.holds(rows) {
 			t.Errorf("%s: %s returned %d rows; the docs say %s", ex, engine, rows, x)
+		}
+	}
+}
+
+// countsRequests reports whether the example says how many requests it sends.
+func (e example) countsRequests() bool {
+	return slices.ContainsFunc(e.expect, func(x expectation) bool { return x.what == "requests" })
+}
+
+// checkRequests applies an example's request expectations to the requests its Postgres form sent.
+func checkRequests(t *testing.T, ex example, requests int) {
+	t.Helper()
+	for _, x := range ex.expect {
+		if x.what == "requests" && !x.holds(requests) {
+			t.Errorf("%s: PostgreSQL sent %d requests; the docs say %s", ex, requests, x)
 		}
 	}
 }

@@ -36,6 +36,9 @@ type testEnv struct {
 	fdw     *pgfdw.Env
 	pg      *pgfdw.Session
 	fdwErr  error
+	// staging is the second organisation's fake API, connection stagingConnection of the
+	// FDW's database, for the examples that query two organisations.
+	staging *fakeapi.Server
 }
 
 // tableSchema is a table's columns, as the plugin declares them.
@@ -47,6 +50,13 @@ type tableSchema struct {
 }
 
 const connection = "bluejay"
+
+// The second organisation of the Postgres examples, and the agent the first no longer has.
+const (
+	stagingConnection = "bluejay_staging"
+	stagingKey        = "bj_staging_docs_key"
+	deletedAgent      = "a-999"
+)
 
 var (
 	envOnce sync.Once
@@ -67,6 +77,7 @@ func startEnv() (*testEnv, error) {
 	now := time.Now().UTC()
 	e := &testEnv{now: now}
 	e.srv = fakeapi.NewServer(fakeapi.Options{Now: func() time.Time { return now }})
+	e.srv.DeleteAgent(deletedAgent)
 	bin, err := harness.Build()
 	if err != nil {
 		return e, err
@@ -127,6 +138,11 @@ func (e *testEnv) postgres(t *testing.T) *pgfdw.Session {
 	e.fdwOnce.Do(func() {
 		e.fdw, e.fdwErr = pgfdw.StartEnv(context.Background(), pgfdw.EnvOptions{Server: e.srv})
 		if e.fdwErr == nil {
+			e.staging, e.fdwErr = e.fdw.AddConnection(context.Background(), stagingConnection, pgfdw.EnvOptions{API: fakeapi.Options{
+				APIKey: stagingKey, Seed: 2, Now: func() time.Time { return e.now },
+				Agents: []fakeapi.AgentSpec{{ID: "42", Calls: 400}, {ID: "s-1", Calls: 60}}}})
+		}
+		if e.fdwErr == nil {
 			e.pg, e.fdwErr = e.fdw.Connect(context.Background(), pgfdw.SessionOptions{})
 		}
 	})
@@ -137,6 +153,27 @@ func (e *testEnv) postgres(t *testing.T) *pgfdw.Session {
 		t.Fatalf("PostgreSQL with the FDW: %v", e.fdwErr)
 	}
 	return e.pg
+}
+
+// freshPostgres is a session of its own (a fresh plugin, an empty memo), closed with the test.
+func (e *testEnv) freshPostgres(t *testing.T) *pgfdw.Session {
+	t.Helper()
+	e.postgres(t)
+	s, err := e.fdw.Connect(context.Background(), pgfdw.SessionOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// requests is how many requests the fake APIs have received.
+func (e *testEnv) requests() int {
+	n := len(e.srv.Requests())
+	if e.staging != nil {
+		n += len(e.staging.Requests())
+	}
+	return n
 }
 
 func closeEnv() {

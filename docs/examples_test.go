@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/harness/pgfdw"
 )
 
@@ -74,17 +76,78 @@ var clockRE = regexp.MustCompile(`(?i)now\(\)|'now'|current_(date|timestamp|time
 
 func readsClock(sql string) bool { return clockRE.MatchString(sql) }
 
-// runPostgresExample runs one Postgres example through the FDW and returns its row count.
+// runPostgresExample runs one Postgres example through the FDW and returns its row count. An
+// example that counts its requests runs in a fresh session, so that no page an earlier example
+// read is in the memo.
 func runPostgresExample(t *testing.T, env *testEnv, ex example) int {
 	t.Helper()
-	res, err := runPostgres(t, env, ex.sql)
+	s := env.postgres(t)
+	if ex.countsRequests() {
+		s = env.freshPostgres(t)
+	}
+	before := env.requests()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := runScript(ctx, s, ex.sql)
 	if err != nil {
 		t.Errorf("%s: PostgreSQL through the FDW: %v\n%s", ex, err, ex.sql)
 		return -1
 	}
-	t.Logf("postgres (FDW): %d rows", len(res.Rows))
+	sent := env.requests() - before
+	t.Logf("postgres (FDW): %d rows, %d requests", len(res.Rows), sent)
 	checkRows(t, ex, "PostgreSQL", len(res.Rows))
+	checkRequests(t, ex, sent)
 	return len(res.Rows)
+}
+
+// copyLine is psql's \copy from a file, which runScript sends as COPY ... FROM STDIN.
+var copyLine = regexp.MustCompile(`^\\copy\s+(.+?)\s+from\s+'([^']+)'\s*(.*?);?$`)
+
+// runScript runs a Postgres example: its statements, and its \copy lines with the repository's
+// file, in order. The result is the last statement's.
+func runScript(ctx context.Context, s *pgfdw.Session, sql string) (*pgfdw.Result, error) {
+	var pending []string
+	res := &pgfdw.Result{}
+	flush := func() error {
+		if strings.TrimSpace(strings.Join(pending, "")) == "" {
+			return nil
+		}
+		r, err := s.Query(ctx, strings.Join(pending, "\n"))
+		pending = nil
+		if err == nil {
+			res = r
+		}
+		return err
+	}
+	for _, line := range strings.Split(sql, "\n") {
+		m := copyLine.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			pending = append(pending, line)
+			continue
+		}
+		if err := flush(); err != nil {
+			return nil, err
+		}
+		if err := copyFile(ctx, s, m[1], m[2], m[3]); err != nil {
+			return nil, err
+		}
+	}
+	return res, flush()
+}
+
+// copyFile sends the repository's file to COPY table FROM STDIN with options.
+func copyFile(ctx context.Context, s *pgfdw.Session, table, file, options string) error {
+	root, err := harness.ModuleRoot()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(filepath.Join(root, filepath.FromSlash(file)))
+	if err != nil {
+		return fmt.Errorf("\\copy: %w", err)
+	}
+	defer func() { _ = f.Close() }()
+	_, err = s.Conn().PgConn().CopyFrom(ctx, f, fmt.Sprintf("copy %s from stdin %s", table, options))
+	return err
 }
 
 func runPostgres(t *testing.T, env *testEnv, sql string) (*pgfdw.Result, error) {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/bluejay"
@@ -27,4 +28,21 @@ func WithProgress(ctx context.Context, p *Progress) context.Context {
 func progressOf(ctx context.Context) *Progress {
 	p, _ := ctx.Value(progressKey{}).(*Progress)
 	return p
+}
+
+// WithWarnings returns a context whose queries call warn with each warning the plugin has for
+// the user (an agent the query named that the account does not have), each distinct warning
+// once per context, from the goroutine of the scan that met it.
+func WithWarnings(ctx context.Context, warn func(string)) context.Context {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	return bluejay.WithWarningHook(ctx, func(msg string) {
+		mu.Lock()
+		first := !seen[msg]
+		seen[msg] = true
+		mu.Unlock()
+		if first {
+			warn(msg)
+		}
+	})
 }

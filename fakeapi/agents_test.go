@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,32 @@ func TestAgentsGrow(t *testing.T) {
 	}
 	if r := get(t, s, "/v1/all-agents"); !bytes.Contains(r.body, []byte(`"id":"late"`)) {
 		t.Fatalf("%s", truncate(r.body))
+	}
+}
+
+// A deleted agent leaves the agent list and its call-log list answers 404 "Agent not found";
+// the other agents and its calls by id are as before.
+func TestDeleteAgent(t *testing.T) {
+	s := New(Options{})
+	call := s.Expected("7", "", "all")[0]
+	s.DeleteAgent("7")
+	for _, a := range s.AgentsData() {
+		if a.ID.Value == "7" {
+			t.Fatal("agent 7 is still in AgentsData")
+		}
+	}
+	var listed []map[string]json.RawMessage
+	mustJSON(t, get(t, s, "/v1/all-agents").body, &listed)
+	if len(listed) != len(DefaultAgents())-1 || slices.ContainsFunc(listed, func(a map[string]json.RawMessage) bool { return string(a["id"]) == "7" }) {
+		t.Fatalf("all-agents after deleting 7: %d agents", len(listed))
+	}
+	if r := get(t, s, "/v1/retrieve-call-logs/7"); r.status != 404 || string(r.body) != `{"detail":"Agent not found"}` {
+		t.Fatalf("call logs of a deleted agent: %d %s", r.status, r.body)
+	}
+	if r := get(t, s, "/v1/retrieve-call-logs/42"); r.status != 200 {
+		t.Fatalf("call logs of agent 42: %d %s", r.status, r.body)
+	}
+	if r := get(t, s, "/v1/retrieve-call-log/"+call.ID); r.status != 200 {
+		t.Fatalf("a deleted agent's call by id: %d %s", r.status, r.body)
 	}
 }

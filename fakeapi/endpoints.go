@@ -9,10 +9,22 @@ import (
 
 func (s *Server) callLogs(r *http.Request, agentID string) response {
 	q, errs := parseCallLogsQuery(r.URL.Query())
-	return s.guard(r, errs, func() response { return s.pageResponse(agentID, q) })
+	return s.guard(r, errs, func() response {
+		if s.isDeleted(agentID) {
+			return detailResponse(http.StatusNotFound, "Agent not found")
+		}
+		return s.pageResponse(agentID, q)
+	})
 }
 
-// pageResponse: an unknown agent is not an error on this endpoint, just an agent without calls.
+func (s *Server) isDeleted(agentID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deleted[agentID]
+}
+
+// pageResponse: an unknown agent is not an error on this endpoint, just an agent without calls
+// (unless DeleteAgent said it was deleted).
 // Ids containing '/' cannot be real agents (they would not route), so they never match.
 func (s *Server) pageResponse(agentID string, q callLogsQuery) response {
 	size := q.pageSize
@@ -76,7 +88,7 @@ func (s *Server) agentsResponse() response {
 	s.mu.Lock()
 	if s.agentsJS == nil {
 		b := []byte{'['}
-		for i, d := range s.agents {
+		for i, d := range s.listedLocked() {
 			if i > 0 {
 				b = append(b, ',')
 			}

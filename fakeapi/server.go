@@ -70,9 +70,11 @@ type Server struct {
 	anchor time.Time
 	codec  idCodec
 
-	mu       sync.Mutex
-	agents   []*dataset
-	byID     map[string]*dataset
+	mu     sync.Mutex
+	agents []*dataset
+	byID   map[string]*dataset
+	// deleted are the agents DeleteAgent removed: their call-log list answers 404.
+	deleted  map[string]bool
 	agentsJS []byte
 	cache    encCache
 	reqs     []*Request
@@ -106,6 +108,7 @@ func New(opts Options) *Server {
 		specs = DefaultAgents()
 	}
 	s.byID = map[string]*dataset{}
+	s.deleted = map[string]bool{}
 	for _, spec := range specs {
 		if _, dup := s.byID[spec.ID]; !dup {
 			s.addAgentLocked(spec)
@@ -243,12 +246,34 @@ func (s *Server) SetCalls(agentID string, calls []Call) {
 	d.replace(calls)
 }
 
+// DeleteAgent makes the agent one the account no longer has, as the real API answers a deleted
+// (or never existing) agent that it knows of: gone from /v1/all-agents, and its call-log list a
+// 404 {"detail":"Agent not found"}. Its calls stay findable by id, as the API's are.
+func (s *Server) DeleteAgent(agentID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deleted[agentID] = true
+	s.agentsJS = nil
+}
+
+// listedLocked are the agents /v1/all-agents lists: all but the deleted ones.
+func (s *Server) listedLocked() []*dataset {
+	out := make([]*dataset, 0, len(s.agents))
+	for _, d := range s.agents {
+		if !s.deleted[d.spec.ID] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // AgentsData returns the agents exactly as /v1/all-agents serves them.
 func (s *Server) AgentsData() []Agent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Agent, len(s.agents))
-	for i, d := range s.agents {
+	listed := s.listedLocked()
+	out := make([]Agent, len(listed))
+	for i, d := range listed {
 		out[i] = d.prof.agent
 	}
 	return out

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
 )
@@ -210,7 +211,19 @@ func (a *app) query(ctx context.Context, db *engine.DB, sql string) (*engine.Res
 	defer stop()
 	ctx, stopProgress := a.showProgress(ctx)
 	defer stopProgress()
-	return db.Query(ctx, sql)
+	return db.Query(a.noteWarnings(ctx), sql)
+}
+
+// noteWarnings prints each of the plugin's warnings for the query on stderr, once, as a note:
+// the result (stdout) stays the rows alone, and the user learns that an agent it named was not
+// found rather than reading its absence as an agent without calls.
+func (a *app) noteWarnings(ctx context.Context) context.Context {
+	var mu sync.Mutex
+	return engine.WithWarnings(ctx, func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(a.stderr, "Note:", msg)
+	})
 }
 
 // cancelOnInterrupt returns a context that a Ctrl-C cancels, until stop is called.

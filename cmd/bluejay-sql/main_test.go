@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -133,5 +134,28 @@ func TestSplitStatements(t *testing.T) {
 	want := []string{"select ';' as a;", "-- c;\nselect \"b;\" from t /* ; */ ;"}
 	if !slices.Equal(stmts, want) || strings.TrimSpace(rest) != "select 3" {
 		t.Errorf("got %q rest %q", stmts, rest)
+	}
+}
+
+// An agent the account does not have is no rows and a note on stderr, once however many scans
+// met it; the other agents' rows are on stdout as usual.
+func TestMissingAgentIsANoteOnStderr(t *testing.T) {
+	t.Setenv("BLUEJAY_API_KEY", "")
+	srv := fakeapi.NewServer(fakeapi.Options{})
+	defer srv.Close()
+	srv.DeleteAgent("a-999")
+	cfg := writeConfig(t, srv)
+	want := len(srv.Expected("7", "", "3days"))
+
+	code, out, errOut := run(t, "", "--config", cfg, "--output", "csv",
+		"select agent_id, count(*) from bluejay_call where agent_id in ('7', 'a-999') and last = '3days' group by agent_id")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if out != "agent_id,count(*)\n7,"+strconv.Itoa(want)+"\n" {
+		t.Errorf("stdout %q, want agent 7's %d calls alone", out, want)
+	}
+	if errOut != "Note: agent 'a-999' was not found (HTTP 404): no rows for it\n" {
+		t.Errorf("stderr %q, want one note for a-999", errOut)
 	}
 }

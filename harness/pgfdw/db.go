@@ -3,6 +3,7 @@ package pgfdw
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync/atomic"
 
@@ -30,7 +31,10 @@ type DB struct {
 	name    string
 }
 
-var dbSeq atomic.Int64
+var (
+	dbSeq      atomic.Int64
+	identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+)
 
 // CreateDB creates a fresh database set up as Steampipe's standalone FDW documents.
 func (c *Cluster) CreateDB(ctx context.Context, opts DBOptions) (*DB, error) {
@@ -49,17 +53,44 @@ func (c *Cluster) CreateDB(ctx context.Context, opts DBOptions) (*DB, error) {
 		return nil, err
 	}
 	defer func() { _ = conn.Close(ctx) }()
-	setup := fmt.Sprintf(`create extension %[1]s;
-create server steampipe_bluejay foreign data wrapper %[1]s options (config %[2]s);
-create schema %[3]s;
-import foreign schema %[3]s from server steampipe_bluejay into %[3]s;
-create schema steampipe_internal;
-import foreign schema steampipe_internal from server steampipe_bluejay into steampipe_internal;`,
-		Extension, quoteLiteral(opts.Config), Connection)
-	if _, err := conn.PgConn().Exec(ctx, setup).ReadAll(); err != nil {
+	if _, err := conn.Exec(ctx, "create extension "+Extension); err != nil {
+		return nil, fmt.Errorf("create extension: %w", err)
+	}
+	if err := addConnection(ctx, conn, Connection, opts.Config); err != nil {
+		return nil, err
+	}
+	internal := "create schema steampipe_internal;\nimport foreign schema steampipe_internal from server steampipe_" + Connection + " into steampipe_internal;"
+	if _, err := conn.PgConn().Exec(ctx, internal).ReadAll(); err != nil {
 		return nil, fmt.Errorf("set up the FDW: %w", err)
 	}
 	return db, nil
+}
+
+// AddConnection adds a connection to the database: a foreign server of its own holding config,
+// and the plugin's tables imported into schema name. The FDW names the connection after the
+// schema, as Steampipe names a schema after each connection, so several organisations (keys,
+// base URLs) are queried side by side in one session: name.bluejay_call.
+func (db *DB) AddConnection(ctx context.Context, name, config string) error {
+	conn, err := db.cluster.connect(ctx, db.name)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = conn.Close(ctx) }()
+	return addConnection(ctx, conn, name, config)
+}
+
+func addConnection(ctx context.Context, conn *pgx.Conn, name, config string) error {
+	if !identifier.MatchString(name) {
+		return fmt.Errorf("connection name %q: use lower-case letters, digits and _ (it names a schema and a server)", name)
+	}
+	setup := fmt.Sprintf(`create server steampipe_%[3]s foreign data wrapper %[1]s options (config %[2]s);
+create schema %[3]s;
+import foreign schema %[3]s from server steampipe_%[3]s into %[3]s;`,
+		Extension, quoteLiteral(config), name)
+	if _, err := conn.PgConn().Exec(ctx, setup).ReadAll(); err != nil {
+		return fmt.Errorf("set up connection %s: %w", name, err)
+	}
+	return nil
 }
 
 // SessionOptions configure one database connection.

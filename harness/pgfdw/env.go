@@ -30,6 +30,8 @@ type Env struct {
 	API     *fakeapi.Server
 	DB      *DB
 	ownAPI  bool
+	// more are the fake APIs of the connections AddConnection added.
+	more []*fakeapi.Server
 }
 
 // StartEnv starts the fake API, then the server, then creates the database.
@@ -50,12 +52,24 @@ func StartEnv(ctx context.Context, opts EnvOptions) (*Env, error) {
 	return e, nil
 }
 
-func (e *Env) config(opts EnvOptions) string {
+// AddConnection starts another fake API and adds a connection to it, name, in the Env's
+// database (DB.AddConnection): another organisation, with its own key, base URL and data.
+// opts.API configures the fake, opts.Config the connection; the rest is ignored.
+func (e *Env) AddConnection(ctx context.Context, name string, opts EnvOptions) (*fakeapi.Server, error) {
+	api := fakeapi.NewServer(opts.API)
+	e.more = append(e.more, api)
+	return api, e.DB.AddConnection(ctx, name, connectionConfig(api, opts))
+}
+
+func (e *Env) config(opts EnvOptions) string { return connectionConfig(e.API, opts) }
+
+// connectionConfig is a connection to api with the key it accepts, changed by opts.Config.
+func connectionConfig(api *fakeapi.Server, opts EnvOptions) string {
 	key := opts.API.APIKey
 	if key == "" {
 		key = fakeapi.DefaultAPIKey
 	}
-	kv := map[string]any{"api_key": key, "base_url": e.API.URL}
+	kv := map[string]any{"api_key": key, "base_url": api.URL}
 	maps.Copy(kv, opts.Config)
 	for k, v := range kv {
 		if v == nil {
@@ -77,5 +91,8 @@ func (e *Env) Close() {
 	}
 	if e.ownAPI {
 		e.API.Close()
+	}
+	for _, api := range e.more {
+		api.Close()
 	}
 }
