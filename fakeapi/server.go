@@ -41,7 +41,11 @@ type Request struct {
 	Path   string // URL-decoded
 	// AgentID and CallID are the decoded path parameters of the endpoint that has them.
 	AgentID, CallID string
-	Query           url.Values
+	// SimulationID, RunID and ResultID are the path parameters of the testing endpoints: a
+	// simulation's (get-simulation, get-simulation-runs), a run's (retrieve-simulation-results)
+	// and a test result's (retrieve-simulation-result).
+	SimulationID, RunID, ResultID string
+	Query                         url.Values
 	// Page, PageSize and Last are the effective values (defaults applied) when valid;
 	// Page and PageSize are 0 and Last is the raw text when not.
 	Page, PageSize int
