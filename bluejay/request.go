@@ -2,6 +2,7 @@ package bluejay
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -262,6 +263,85 @@ func qualValueStrings(v *proto.QualValue) []string {
 	}
 	if s, ok := v.Value.(*proto.QualValue_StringValue); ok {
 		return []string{s.StringValue}
+	}
+	return nil
+}
+
+// The testing tables (bluejay_simulation, bluejay_simulation_run, bluejay_simulation_result)
+// map their quals here too. The testing API has no query parameters: a qual chooses where the
+// walk starts (a run's results, a simulation's runs, an agent's simulations, or every agent)
+// and a lower bound on a run's created_at skips the results of older runs.
+
+// Key columns of the testing tables.
+const (
+	colSimulationID    = "simulation_id"
+	colSimulationRunID = "simulation_run_id"
+)
+
+// testingRequest is what a scan of a testing table asks of the API.
+type testingRequest struct {
+	// AgentIDs are the agents the query named; empty means the connection's agent_ids, or
+	// else every agent.
+	AgentIDs []string
+	// SimulationIDs and RunIDs, when the query names them, are where the walk starts.
+	SimulationIDs []string
+	RunIDs        []string
+	// Since is the latest lower bound the query puts on a run's created_at; zero for none.
+	Since time.Time
+}
+
+// testingColumns names a testing table's key columns: its simulation id column ("id" in
+// bluejay_simulation), its run id column ("" where there is none) and its run time column
+// ("" where there is none).
+type testingColumns struct {
+	simulationID, runID, runCreatedAt string
+}
+
+// keyColumns are agent_id and the table's id and time columns.
+func (tc testingColumns) keyColumns() plugin.KeyColumnSlice {
+	equal := []string{quals.QualOperatorEqual}
+	keys := plugin.KeyColumnSlice{
+		{Name: colAgentID, Require: plugin.Optional, Operators: equal},
+		{Name: tc.simulationID, Require: plugin.Optional, Operators: equal},
+	}
+	if tc.runID != "" {
+		keys = append(keys, &plugin.KeyColumn{Name: tc.runID, Require: plugin.Optional, Operators: equal})
+	}
+	if tc.runCreatedAt != "" {
+		keys = append(keys, &plugin.KeyColumn{Name: tc.runCreatedAt, Require: plugin.Optional, Operators: []string{">", ">=", "=", "<", "<="}})
+	}
+	return keys
+}
+
+// testingRequestFor maps a query onto a testingRequest, refusing before any request an id no
+// object can have: an empty one, or a simulation id that is not a number (get-simulation takes
+// an integer, and every id the API lists is one).
+func testingRequestFor(d *plugin.QueryData, tc testingColumns) (testingRequest, error) {
+	r := testingRequest{AgentIDs: qualStrings(d, colAgentID), SimulationIDs: qualStrings(d, tc.simulationID)}
+	if err := checkNotEmpty(colAgentID, queryQualStrings(d, colAgentID), "give an agent id such as '42' (see bluejay_agent)"); err != nil {
+		return testingRequest{}, err
+	}
+	if err := checkSimulationIDs(tc.simulationID, queryQualStrings(d, tc.simulationID)); err != nil {
+		return testingRequest{}, err
+	}
+	if tc.runID != "" {
+		r.RunIDs = qualStrings(d, tc.runID)
+		if err := checkNotEmpty(tc.runID, queryQualStrings(d, tc.runID), "give a run id such as those in bluejay_simulation_run.id"); err != nil {
+			return testingRequest{}, err
+		}
+	}
+	if tc.runCreatedAt != "" {
+		r.Since, _ = lowerTimeBound(d, []string{tc.runCreatedAt})
+	}
+	return r, nil
+}
+
+// checkSimulationIDs refuses an empty or non-numeric simulation id, naming the column.
+func checkSimulationIDs(column string, ids []string) error {
+	for _, id := range ids {
+		if id == "" || strings.Trim(id, "0123456789") != "" {
+			return fmt.Errorf("%s = %q is not a simulation id: Bluejay's simulation ids are whole numbers; give one such as those in bluejay_simulation.id", column, id)
+		}
 	}
 	return nil
 }
