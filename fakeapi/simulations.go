@@ -431,3 +431,13 @@ type RunInfo struct {
 	CreatedAt                                      time.Time
 	Total, Passed, Failed, Completed, Hallucinated int
 }
+
+// UniformSimulations is n simulations of runs runs of tests tests each, one a day up to
+// today, every test passing: the shape of an account for benchmarks of the walk.
+func UniformSimulations(n, runs, tests int) []SimulationSpec {
+	out := make([]SimulationSpec, n)
+	for i := range out {
+		out[i] = SimulationSpec{Name: "Suite " + strconv.Itoa(i+1), Runs: runs, Tests: tests}
+	}
+	return out
+}
