@@ -146,8 +146,8 @@ func TestTestingBadInputIsRefused(t *testing.T) {
 	}{
 		{"bluejay_simulation", []harness.Qual{eq("id", "abc")}, `id = "abc" is not a simulation id`, false},
 		{"bluejay_simulation_run", []harness.Qual{eq("simulation_id", "")}, `simulation_id = "" is not a simulation id`, false},
-		{"bluejay_simulation_result", []harness.Qual{eq("simulation_run_id", "")}, "simulation_run_id = '' matches no call", false},
-		{"bluejay_simulation_run", []harness.Qual{eq("agent_id", "")}, "agent_id = '' matches no call", false},
+		{"bluejay_simulation_result", []harness.Qual{eq("simulation_run_id", "")}, "simulation_run_id = '' matches no run", false},
+		{"bluejay_simulation_run", []harness.Qual{eq("agent_id", "")}, "agent_id = '' matches no simulation", false},
 		{"bluejay_simulation_run", []harness.Qual{eq("simulation_id", []string{"1001", "x1"})}, `simulation_id = "x1" is not a simulation id`, false},
 		{"bluejay_simulation", []harness.Qual{eq("id", "999999")}, `id = "999999": the API knows no such id`, true},
 		{"bluejay_simulation_run", []harness.Qual{eq("simulation_id", "999999")}, `simulation_id = "999999": the API knows no such id`, true},

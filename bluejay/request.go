@@ -87,9 +87,14 @@ const labelFix = "give a label such as 'production', or leave label out to read 
 // another route (an empty path segment) or no filter at all, so the query would come back empty
 // or wrong without a word.
 func checkNotEmpty(column string, values []string, fix string) error {
+	return checkNotEmptyOf(column, values, "call", fix)
+}
+
+// checkNotEmptyOf is checkNotEmpty for a column whose rows are not calls: what names them.
+func checkNotEmptyOf(column string, values []string, what, fix string) error {
 	for _, v := range values {
 		if v == "" {
-			return fmt.Errorf("%s = '' matches no call; %s", column, fix)
+			return fmt.Errorf("%s = '' matches no %s; %s", column, what, fix)
 		}
 	}
 	return nil
@@ -318,7 +323,7 @@ func (tc testingColumns) keyColumns() plugin.KeyColumnSlice {
 // an integer, and every id the API lists is one).
 func testingRequestFor(d *plugin.QueryData, tc testingColumns) (testingRequest, error) {
 	r := testingRequest{AgentIDs: qualStrings(d, colAgentID), SimulationIDs: qualStrings(d, tc.simulationID)}
-	if err := checkNotEmpty(colAgentID, queryQualStrings(d, colAgentID), "give an agent id such as '42' (see bluejay_agent)"); err != nil {
+	if err := checkNotEmptyOf(colAgentID, queryQualStrings(d, colAgentID), "simulation", "give an agent id such as '42' (see bluejay_agent)"); err != nil {
 		return testingRequest{}, err
 	}
 	if err := checkSimulationIDs(tc.simulationID, queryQualStrings(d, tc.simulationID)); err != nil {
@@ -326,7 +331,7 @@ func testingRequestFor(d *plugin.QueryData, tc testingColumns) (testingRequest, 
 	}
 	if tc.runID != "" {
 		r.RunIDs = qualStrings(d, tc.runID)
-		if err := checkNotEmpty(tc.runID, queryQualStrings(d, tc.runID), "give a run id such as those in bluejay_simulation_run.id"); err != nil {
+		if err := checkNotEmptyOf(tc.runID, queryQualStrings(d, tc.runID), "run", "give a run id such as those in bluejay_simulation_run.id"); err != nil {
 			return testingRequest{}, err
 		}
 	}
