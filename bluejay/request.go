@@ -296,24 +296,29 @@ type testingRequest struct {
 }
 
 // testingColumns names a testing table's key columns: its simulation id column ("id" in
-// bluejay_simulation), its run id column ("" where there is none) and its run time column
-// ("" where there is none).
+// bluejay_simulation), its run id column, and its run's start time and age in days ("" where
+// the table has none).
 type testingColumns struct {
-	simulationID, runID, runCreatedAt string
+	simulationID, runID, runCreatedAt, runAgeDays string
 }
 
 // keyColumns are agent_id and the table's id and time columns.
 func (tc testingColumns) keyColumns() plugin.KeyColumnSlice {
 	equal := []string{quals.QualOperatorEqual}
-	keys := plugin.KeyColumnSlice{
-		{Name: colAgentID, Require: plugin.Optional, Operators: equal},
-		{Name: tc.simulationID, Require: plugin.Optional, Operators: equal},
-	}
+	var keys plugin.KeyColumnSlice
 	if tc.runID != "" {
+		// First, as call_id is in the child tables (childKeyColumns): of the planner's equal
+		// paths, the first is kept, and one run's results are one request.
 		keys = append(keys, &plugin.KeyColumn{Name: tc.runID, Require: plugin.Optional, Operators: equal})
 	}
+	keys = append(keys,
+		&plugin.KeyColumn{Name: colAgentID, Require: plugin.Optional, Operators: equal},
+		&plugin.KeyColumn{Name: tc.simulationID, Require: plugin.Optional, Operators: equal})
 	if tc.runCreatedAt != "" {
 		keys = append(keys, &plugin.KeyColumn{Name: tc.runCreatedAt, Require: plugin.Optional, Operators: []string{">", ">=", "=", "<", "<="}})
+	}
+	if tc.runAgeDays != "" {
+		keys = append(keys, &plugin.KeyColumn{Name: tc.runAgeDays, Require: plugin.Optional, Operators: []string{"<", "<=", "=", ">", ">="}})
 	}
 	return keys
 }
@@ -321,7 +326,7 @@ func (tc testingColumns) keyColumns() plugin.KeyColumnSlice {
 // testingRequestFor maps a query onto a testingRequest, refusing before any request an id no
 // object can have: an empty one, or a simulation id that is not a number (get-simulation takes
 // an integer, and every id the API lists is one).
-func testingRequestFor(d *plugin.QueryData, tc testingColumns) (testingRequest, error) {
+func testingRequestFor(d *plugin.QueryData, tc testingColumns, now time.Time) (testingRequest, error) {
 	r := testingRequest{AgentIDs: qualStrings(d, colAgentID), SimulationIDs: qualStrings(d, tc.simulationID)}
 	if err := checkNotEmptyOf(colAgentID, queryQualStrings(d, colAgentID), "simulation", "give an agent id such as '42' (see bluejay_agent)"); err != nil {
 		return testingRequest{}, err
@@ -338,7 +343,49 @@ func testingRequestFor(d *plugin.QueryData, tc testingColumns) (testingRequest, 
 	if tc.runCreatedAt != "" {
 		r.Since, _ = lowerTimeBound(d, []string{tc.runCreatedAt})
 	}
+	if tc.runAgeDays != "" {
+		if since, ok := ageBound(d, tc.runAgeDays, now); ok && since.After(r.Since) {
+			r.Since = since
+		}
+	}
 	return r, nil
+}
+
+// ageBound is the start time an upper bound (<, <= or =) on an age in days puts on a run:
+// `age_days <= 7` is `created_at >= now - 7 days`, a bound a check can write in SQL that
+// PostgreSQL and SQLite read alike. The slack of windowSlack covers the time between this now
+// and the one each row's age is measured at.
+func ageBound(d *plugin.QueryData, column string, now time.Time) (time.Time, bool) {
+	kq, ok := d.Quals[column]
+	if !ok {
+		return time.Time{}, false
+	}
+	var since time.Time
+	found := false
+	for _, q := range kq.Quals {
+		switch q.Operator {
+		case "<", "<=", "=":
+			days, isNumber := qualNumber(q.Value)
+			if !isNumber {
+				continue
+			}
+			t := now.Add(-time.Duration(days*float64(24*time.Hour)) - windowSlack)
+			if !found || t.After(since) {
+				since, found = t, true
+			}
+		}
+	}
+	return since, found
+}
+
+func qualNumber(v *proto.QualValue) (float64, bool) {
+	switch n := v.GetValue().(type) {
+	case *proto.QualValue_DoubleValue:
+		return n.DoubleValue, true
+	case *proto.QualValue_Int64Value:
+		return float64(n.Int64Value), true
+	}
+	return 0, false
 }
 
 // checkSimulationIDs refuses an empty or non-numeric simulation id, naming the column.

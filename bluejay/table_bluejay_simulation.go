@@ -88,7 +88,7 @@ func testingScanOf(ctx context.Context, d *plugin.QueryData, keys testingColumns
 	if err != nil {
 		return nil, testingRequest{}, err
 	}
-	req, err := testingRequestFor(d, keys)
+	req, err := testingRequestFor(d, keys, time.Now())
 	return c, req, err
 }
 

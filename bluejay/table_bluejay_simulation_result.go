@@ -25,7 +25,7 @@ type simulationResultRow struct {
 	Eval         *api.Evaluation
 }
 
-var resultKeys = testingColumns{simulationID: colSimulationID, runID: colSimulationRunID, runCreatedAt: "run_created_at"}
+var resultKeys = testingColumns{simulationID: colSimulationID, runID: colSimulationRunID, runCreatedAt: "run_created_at", runAgeDays: "run_age_days"}
 
 func tableBluejaySimulationResult(_ context.Context) *plugin.Table {
 	return &plugin.Table{
@@ -146,6 +146,7 @@ func simulationResultColumns() []*plugin.Column {
 		column(colSimulationID, proto.ColumnType_STRING, "ID of the simulation. `where simulation_id = '...'` reads the results of its runs.", func(r R) any { return nonEmpty(r.SimulationID) }),
 		simulationAgentColumn(),
 		column("run_created_at", proto.ColumnType_TIMESTAMP, "When the run started (UTC). A lower bound on it skips the results of older runs: one request fewer per run.", func(r R) any { return timeValue(r.RunCreatedAt) }),
+		column("run_age_days", proto.ColumnType_DOUBLE, "Days since the run started, when the row was read. An upper bound on it (run_age_days <= 7) skips the results of older runs, as a lower bound on run_created_at does.", func(r R) any { return ageDays(r.RunCreatedAt) }),
 		column("digital_human_id", proto.ColumnType_STRING, "ID of the simulated caller (digital human) that placed the test call.", func(r R) any { return nonEmpty(r.DigitalHumanID.Value) }),
 		column("status", proto.ColumnType_STRING, "Status of the test call, as the API gives it (open text).", func(r R) any { return str(r.Status) }),
 		column("result", proto.ColumnType_JSON, "The test call's result, as the API returns it.", func(r R) any { return rawJSON(r.Result) }),

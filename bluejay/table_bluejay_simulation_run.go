@@ -30,7 +30,7 @@ type simulationRunRow struct {
 	CreatedAt *time.Time
 }
 
-var runKeys = testingColumns{simulationID: colSimulationID, runCreatedAt: "created_at"}
+var runKeys = testingColumns{simulationID: colSimulationID, runCreatedAt: "created_at", runAgeDays: "age_days"}
 
 func tableBluejaySimulationRun(_ context.Context) *plugin.Table {
 	return &plugin.Table{
@@ -133,6 +133,7 @@ func simulationRunColumns() []*plugin.Column {
 		column(colSimulationID, proto.ColumnType_STRING, "ID of the simulation the run belongs to. `where simulation_id = '...'` reads that simulation's runs (one request).", func(r R) any { return nonEmpty(r.simulationRef.SimulationID) }),
 		simulationAgentColumn(),
 		column("created_at", proto.ColumnType_TIMESTAMP, "When the run started (UTC).", func(r R) any { return timeValue(r.CreatedAt) }),
+		column("age_days", proto.ColumnType_DOUBLE, "Days since the run started, when the row was read. An upper bound on it (age_days <= 7) is a lower bound on created_at, in SQL that PostgreSQL and SQLite read alike.", func(r R) any { return ageDays(r.CreatedAt) }),
 		column("status", proto.ColumnType_STRING, "Status of the run, as the API gives it (such as INITIALIZING, RUNNING or COMPLETED; open text).", func(r R) any { return str(r.Status) }),
 		column("summary", proto.ColumnType_STRING, "Summary of the run.", func(r R) any { return str(r.Summary) }),
 		column("total_tests", proto.ColumnType_INT, "Test calls the run places.", func(r R) any { return i64(r.TotalTests) }),
@@ -146,6 +147,14 @@ func simulationRunColumns() []*plugin.Column {
 		column("phone_number", proto.ColumnType_STRING, "Phone number the run's test calls dialled.", func(r R) any { return str(r.PhoneNumber) }),
 		column("title", proto.ColumnType_STRING, "Title of the resource: the run id.", func(r R) any { return nonEmpty(r.ID.Value) }),
 	}
+}
+
+// ageDays is how many days ago t was, NULL when t is.
+func ageDays(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return time.Since(*t).Hours() / 24
 }
 
 // passPct is passed as a percentage of completed, NULL when nothing completed.

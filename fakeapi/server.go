@@ -387,3 +387,14 @@ func (s *Server) Warm(agentID string) {
 		s.encode(jobs)
 	}
 }
+
+// FrozenNow is a clock stopped at the moment it is called. A fake whose clock reads today
+// agrees with a plugin measuring ages on the real clock (the testing tables' age_days), as
+// the call-log windows agree with the fake's own clock whatever it reads.
+func FrozenNow() func() time.Time {
+	now := time.Now().UTC()
+	return func() time.Time { return now }
+}
+
+// Clock is what the server's clock reads now.
+func (s *Server) Clock() time.Time { return s.now() }

@@ -61,6 +61,9 @@ func TestFDWOneRunsResultsSendOneRequest(t *testing.T) {
 	}
 }
 
+// TestFDWRunJoinedWithItsResults gives the simulation on both sides, as joins.md advises for
+// the call tables: whichever side PostgreSQL reads first, the run list is read once (the memo
+// serves the other side) and each run's results once.
 func TestFDWRunJoinedWithItsResults(t *testing.T) {
 	env := sharedEnv(t)
 	sim := env.API.Simulations("7")[0]
@@ -72,7 +75,7 @@ func TestFDWRunJoinedWithItsResults(t *testing.T) {
 	m := mark(env)
 	sql := fmt.Sprintf(`select count(*) filter (where x.status = 'FAILED'), count(distinct r.id)
 		from bluejay_simulation_run r join bluejay_simulation_result x on x.simulation_run_id = r.id
-		where r.simulation_id = '%s'`, sim.ID)
+		where r.simulation_id = '%s' and x.simulation_id = '%s'`, sim.ID, sim.ID)
 	res := query(t, s, sql)
 	l := requestsSince(env, m)
 	if fmt.Sprint(res.Rows) != fmt.Sprint([][]string{{fmt.Sprint(failed), fmt.Sprint(len(sim.Runs))}}) {
