@@ -19,10 +19,10 @@ const (
 // that runs measure the plugin, not the fake's first pass over the data. The scans of every agent
 // (no agent_id) each have a fake account of their own, which holds only their agents.
 type fixture struct {
-	srv      *fakeapi.Server
-	many     []string // the agents of the agent_id in (...) scenario
-	fleet    *fakeapi.Server
-	wide     *fakeapi.Server
+	srv   *fakeapi.Server
+	many  []string // the agents of the agent_id in (...) scenario
+	fleet *fakeapi.Server
+	wide  *fakeapi.Server
 	// walk is the testing API's account: walkAgents agents × walkSimulations simulations ×
 	// walkRuns runs of walkTests test calls.
 	walk     *fakeapi.Server
