@@ -41,7 +41,7 @@ func TestFDWSimulationRunScanWalksEachListOnce(t *testing.T) {
 	}
 	l := requestsSince(env, m)
 	agents := len(env.API.AgentsData())
-	if l.agentLists() != 1 || l.simulationLists() != agents || l.runLists() != sims || len(l) != 1+agents+sims {
+	if l.agentLists() != 1 || l.simulationLists() != agents || l.runLists() != sims || l.simulationGets() != 0 || len(l) != 1+agents+sims {
 		t.Fatalf("requests: %d agent lists, %d simulation lists, %d run lists of %d; want 1, %d, %d", l.agentLists(), l.simulationLists(), l.runLists(), len(l), agents, sims)
 	}
 }
