@@ -47,7 +47,7 @@ query "readiness_recent_runs" {
     default = var.max_run_age_days
   }
   sql = <<-EOQ
-    select 'Completed runs, last ' || $1 || ' days' as label, count(*) as value
+    select 'Completed runs, last max_run_age_days days' as label, count(*) as value
     from bluejay_simulation_run
     where status = 'COMPLETED' and age_days <= $1
   EOQ
