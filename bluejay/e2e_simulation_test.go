@@ -195,3 +195,18 @@ func TestTestingWalkStaysWithinTheBudget(t *testing.T) {
 		t.Errorf("%d requests, want %d: agents, simulation lists, run lists, results, each once", n, 1+6+6*3+6*3*4)
 	}
 }
+
+func TestTestingWalkStopsAtTheLimit(t *testing.T) {
+	var agents []fakeapi.AgentSpec
+	for i := range 4 {
+		agents = append(agents, fakeapi.AgentSpec{ID: fmt.Sprint("a", i), Simulations: fakeapi.UniformSimulations(3, 5, 4)})
+	}
+	e := newEnv(t, fakeapi.Options{Agents: agents, Latency: 20 * time.Millisecond}, map[string]any{"max_concurrency": 2})
+	rows := e.mustQuery("bluejay_simulation_result", nil, 3, "id")
+	if len(rows) != 3 {
+		t.Fatalf("%d rows, want 3", len(rows))
+	}
+	if n, all := len(e.srv.Requests()), 1+4+4*3+4*3*5; n >= all {
+		t.Errorf("%d requests for 3 rows; the whole walk is %d", n, all)
+	}
+}

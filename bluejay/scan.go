@@ -428,21 +428,20 @@ func walkTesting(ctx context.Context, d *plugin.QueryData, c *connClient, start 
 	g, gctx := errgroup.WithContext(ctx)
 	w := &testingWalk{ctx: gctx, d: d, c: c, g: g, out: make(chan []any, max(c.settings.MaxConcurrency, 1))}
 	g.Go(func() error { return start(w) })
-	done := make(chan error, 1)
+	var walkErr error
 	go func() {
-		done <- g.Wait()
-		close(w.out)
+		walkErr = g.Wait()
+		close(w.out) // after walkErr is set: the loop below reads it once out is closed
 	}()
 	for rows := range w.out {
 		if !streamRows(ctx, d, rows) {
 			cancel()
 			for range w.out { // the walk's goroutines see the cancel; let them finish
 			}
-			_ = <-done // the cancel's own error: the query has its rows
-			return nil
+			return nil // walkErr is the cancel's own: the query has its rows
 		}
 	}
-	return <-done
+	return walkErr
 }
 
 // streamRows hands rows to the SDK; false means the query needs no more.
