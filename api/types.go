@@ -226,10 +226,10 @@ func (id *FlexibleID) UnmarshalJSON(b []byte) error {
 	default:
 		var n json.Number
 		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("agent id must be a string, an integer or null, got %s", b)
+			return fmt.Errorf("an id must be a string, an integer or null, got %s", b)
 		}
 		if _, err := strconv.ParseInt(n.String(), 10, 64); err != nil {
-			return fmt.Errorf("agent id must be a string, an integer or null, got %s", b)
+			return fmt.Errorf("an id must be a string, an integer or null, got %s", b)
 		}
 		*id = FlexibleID{Value: n.String(), Valid: true}
 	}

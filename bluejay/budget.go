@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
@@ -87,4 +88,27 @@ func pageAllowanceOf(ctx context.Context, maxInFlight int) *semaphore.Weighted {
 		a = &pageAllowance{}
 	}
 	return a.of(maxInFlight)
+}
+
+// readTesting is one request to the testing API, through the memo (one request however many
+// scans of the connection ask for it within the TTL) and within the budget.
+func readTesting[T any](ctx context.Context, d *plugin.QueryData, c *connClient, key testingKey, request func(context.Context) (T, int, error)) (T, error) {
+	v, err := c.memo.testing(ctx, key, memoTTL(d), func(ctx context.Context) (any, int, error) {
+		d.WaitForListRateLimit(ctx)
+		var size int
+		value, err := spend(ctx, c.budget, func(ctx context.Context) (T, error) {
+			v, n, err := request(ctx)
+			size = n
+			return v, err
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		return value, size, nil
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
 }

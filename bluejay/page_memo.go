@@ -39,11 +39,18 @@ type memo struct {
 	now     func() time.Time
 }
 
-// memoKey names an entry: a page of a target, one call read by id, or the agent list.
+// memoKey names an entry: a page of a target, one call read by id, the agent list, or one
+// answer of the testing API.
 type memoKey struct {
-	page   pageKey
-	callID string
-	agents bool
+	page    pageKey
+	callID  string
+	agents  bool
+	testing testingKey
+}
+
+// testingKey is one request to the testing API: its endpoint and path parameter.
+type testingKey struct {
+	Endpoint, ID string
 }
 
 // pageKey is one page request: the same agent, filters, page and page size.
@@ -57,6 +64,7 @@ type memoEntry struct {
 	page    *api.CallLogsPage // for a page
 	call    *api.CallLog      // for a call read by id
 	agents  []api.Agent       // for the agent list
+	value   any               // for a testing API answer
 	bytes   int
 	expires time.Time
 }
@@ -100,13 +108,16 @@ type flightKey struct {
 // them stops waiting (a LIMIT reached, a query cancelled), and not before: one scan giving up
 // must not fail the others.
 type flight struct {
-	done    chan struct{}
-	page    *api.CallLogsPage
-	call    *api.CallLog
-	agents  []api.Agent
-	err     error
-	waiters int
-	cancel  context.CancelFunc
+	done   chan struct{}
+	page   *api.CallLogsPage
+	call   *api.CallLog
+	agents []api.Agent
+	value  any
+	// valueBytes is what value holds in memory, near enough.
+	valueBytes int
+	err        error
+	waiters    int
+	cancel     context.CancelFunc
 }
 
 // fetchFunc sends one request and fills in the flight's page or call.
@@ -167,6 +178,24 @@ func (m *memo) agentList(ctx context.Context, ttl time.Duration, fetch func(cont
 	return f.agents, nil
 }
 
+// testing returns the stored answer of a testing API request, or fetches it once: the walk of
+// every run and a join that reads a run's results again share one request. fetch returns the
+// answer and its size in bytes, near enough.
+func (m *memo) testing(ctx context.Context, key testingKey, ttl time.Duration, fetch func(context.Context) (any, int, error)) (any, error) {
+	mk := memoKey{testing: key}
+	if e, ok := m.lookup(mk); ok {
+		return e.value, nil
+	}
+	f, err := m.await(ctx, flightKey{memoKey: mk}, ttl, func(ctx context.Context, f *flight) (err error) {
+		f.value, f.valueBytes, err = fetch(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f.value, nil
+}
+
 func (m *memo) lookup(k memoKey) (*memoEntry, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -198,7 +227,7 @@ func (m *memo) storedCall(id string) (*api.CallLog, bool) {
 
 // store adds what a flight read, and indexes its calls.
 func (m *memo) store(k memoKey, f *flight, ttl time.Duration) {
-	e := &memoEntry{key: k, page: f.page, call: f.call, agents: f.agents, expires: m.now().Add(ttl), bytes: agentBytes * len(f.agents)}
+	e := &memoEntry{key: k, page: f.page, call: f.call, agents: f.agents, value: f.value, expires: m.now().Add(ttl), bytes: agentBytes*len(f.agents) + f.valueBytes}
 	var calls []*api.CallLog
 	if f.page != nil {
 		for i := range f.page.CallLogs {
@@ -294,7 +323,7 @@ func (m *memo) run(ctx context.Context, fk flightKey, f *flight, ttl time.Durati
 		delete(m.flights, fk)
 	}
 	m.mu.Unlock()
-	if f.err == nil && (f.page != nil || f.call != nil || f.agents != nil) {
+	if f.err == nil && (f.page != nil || f.call != nil || f.agents != nil || f.value != nil) {
 		m.store(fk.memoKey, f, ttl)
 	}
 	close(f.done)

@@ -54,6 +54,9 @@ func tableMap(ctx context.Context, d *plugin.TableMapData) (map[string]*plugin.T
 		"bluejay_call_event":         tableBluejayCallEvent(ctx),
 		"bluejay_call_participant":   tableBluejayCallParticipant(ctx),
 		"bluejay_call_tool_call":     tableBluejayCallToolCall(ctx),
+		"bluejay_simulation":         tableBluejaySimulation(ctx),
+		"bluejay_simulation_run":     tableBluejaySimulationRun(ctx),
+		"bluejay_simulation_result":  tableBluejaySimulationResult(ctx),
 	}, nil
 }
 

@@ -2,6 +2,7 @@ package bluejay
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -86,9 +87,14 @@ const labelFix = "give a label such as 'production', or leave label out to read 
 // another route (an empty path segment) or no filter at all, so the query would come back empty
 // or wrong without a word.
 func checkNotEmpty(column string, values []string, fix string) error {
+	return checkNotEmptyOf(column, values, "call", fix)
+}
+
+// checkNotEmptyOf is checkNotEmpty for a column whose rows are not calls: what names them.
+func checkNotEmptyOf(column string, values []string, what, fix string) error {
 	for _, v := range values {
 		if v == "" {
-			return fmt.Errorf("%s = '' matches no call; %s", column, fix)
+			return fmt.Errorf("%s = '' matches no %s; %s", column, what, fix)
 		}
 	}
 	return nil
@@ -262,6 +268,132 @@ func qualValueStrings(v *proto.QualValue) []string {
 	}
 	if s, ok := v.Value.(*proto.QualValue_StringValue); ok {
 		return []string{s.StringValue}
+	}
+	return nil
+}
+
+// The testing tables (bluejay_simulation, bluejay_simulation_run, bluejay_simulation_result)
+// map their quals here too. The testing API has no query parameters: a qual chooses where the
+// walk starts (a run's results, a simulation's runs, an agent's simulations, or every agent)
+// and a lower bound on a run's created_at skips the results of older runs.
+
+// Key columns of the testing tables.
+const (
+	colSimulationID    = "simulation_id"
+	colSimulationRunID = "simulation_run_id"
+)
+
+// testingRequest is what a scan of a testing table asks of the API.
+type testingRequest struct {
+	// AgentIDs are the agents the query named; empty means the connection's agent_ids, or
+	// else every agent.
+	AgentIDs []string
+	// SimulationIDs and RunIDs, when the query names them, are where the walk starts.
+	SimulationIDs []string
+	RunIDs        []string
+	// Since is the latest lower bound the query puts on a run's created_at; zero for none.
+	Since time.Time
+}
+
+// testingColumns names a testing table's key columns: its simulation id column ("id" in
+// bluejay_simulation), its run id column, and its run's start time and age in days ("" where
+// the table has none).
+type testingColumns struct {
+	simulationID, runID, runCreatedAt, runAgeDays string
+}
+
+// keyColumns are agent_id and the table's id and time columns.
+func (tc testingColumns) keyColumns() plugin.KeyColumnSlice {
+	equal := []string{quals.QualOperatorEqual}
+	var keys plugin.KeyColumnSlice
+	if tc.runID != "" {
+		// First, as call_id is in the child tables (childKeyColumns): of the planner's equal
+		// paths, the first is kept, and one run's results are one request.
+		keys = append(keys, &plugin.KeyColumn{Name: tc.runID, Require: plugin.Optional, Operators: equal})
+	}
+	keys = append(keys,
+		&plugin.KeyColumn{Name: colAgentID, Require: plugin.Optional, Operators: equal},
+		&plugin.KeyColumn{Name: tc.simulationID, Require: plugin.Optional, Operators: equal})
+	if tc.runCreatedAt != "" {
+		keys = append(keys, &plugin.KeyColumn{Name: tc.runCreatedAt, Require: plugin.Optional, Operators: []string{">", ">=", "=", "<", "<="}})
+	}
+	if tc.runAgeDays != "" {
+		keys = append(keys, &plugin.KeyColumn{Name: tc.runAgeDays, Require: plugin.Optional, Operators: []string{"<", "<=", "=", ">", ">="}})
+	}
+	return keys
+}
+
+// testingRequestFor maps a query onto a testingRequest, refusing before any request an id no
+// object can have: an empty one, or a simulation id that is not a number (get-simulation takes
+// an integer, and every id the API lists is one).
+func testingRequestFor(d *plugin.QueryData, tc testingColumns, now time.Time) (testingRequest, error) {
+	r := testingRequest{AgentIDs: qualStrings(d, colAgentID), SimulationIDs: qualStrings(d, tc.simulationID)}
+	if err := checkNotEmptyOf(colAgentID, queryQualStrings(d, colAgentID), "simulation", "give an agent id such as '42' (see bluejay_agent)"); err != nil {
+		return testingRequest{}, err
+	}
+	if err := checkSimulationIDs(tc.simulationID, queryQualStrings(d, tc.simulationID)); err != nil {
+		return testingRequest{}, err
+	}
+	if tc.runID != "" {
+		r.RunIDs = qualStrings(d, tc.runID)
+		if err := checkNotEmptyOf(tc.runID, queryQualStrings(d, tc.runID), "run", "give a run id such as those in bluejay_simulation_run.id"); err != nil {
+			return testingRequest{}, err
+		}
+	}
+	if tc.runCreatedAt != "" {
+		r.Since, _ = lowerTimeBound(d, []string{tc.runCreatedAt})
+	}
+	if tc.runAgeDays != "" {
+		if since, ok := ageBound(d, tc.runAgeDays, now); ok && since.After(r.Since) {
+			r.Since = since
+		}
+	}
+	return r, nil
+}
+
+// ageBound is the start time an upper bound (<, <= or =) on an age in days puts on a run:
+// `age_days <= 7` is `created_at >= now - 7 days`, a bound a check can write in SQL that
+// PostgreSQL and SQLite read alike. The slack of windowSlack covers the time between this now
+// and the one each row's age is measured at.
+func ageBound(d *plugin.QueryData, column string, now time.Time) (time.Time, bool) {
+	kq, ok := d.Quals[column]
+	if !ok {
+		return time.Time{}, false
+	}
+	var since time.Time
+	found := false
+	for _, q := range kq.Quals {
+		switch q.Operator {
+		case "<", "<=", "=":
+			days, isNumber := qualNumber(q.Value)
+			if !isNumber {
+				continue
+			}
+			t := now.Add(-time.Duration(days*float64(24*time.Hour)) - windowSlack)
+			if !found || t.After(since) {
+				since, found = t, true
+			}
+		}
+	}
+	return since, found
+}
+
+func qualNumber(v *proto.QualValue) (float64, bool) {
+	switch n := v.GetValue().(type) {
+	case *proto.QualValue_DoubleValue:
+		return n.DoubleValue, true
+	case *proto.QualValue_Int64Value:
+		return float64(n.Int64Value), true
+	}
+	return 0, false
+}
+
+// checkSimulationIDs refuses an empty or non-numeric simulation id, naming the column.
+func checkSimulationIDs(column string, ids []string) error {
+	for _, id := range ids {
+		if id == "" || strings.Trim(id, "0123456789") != "" {
+			return fmt.Errorf("%s = %q is not a simulation id: Bluejay's simulation ids are whole numbers; give one such as those in bluejay_simulation.id", column, id)
+		}
 	}
 	return nil
 }

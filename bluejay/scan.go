@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/api"
@@ -407,4 +408,105 @@ func pageRead(ctx context.Context) {
 	if hook, ok := ctx.Value(pageHookKey{}).(func()); ok {
 		hook()
 	}
+}
+
+// The testing API has no paging but a fan-out: every run of an account is every agent's
+// simulations, then each simulation's runs, then (for the results) each run's results. A
+// testingWalk sends those requests as soon as the answer that names them arrives, each in its
+// own goroutine, all waiting for the connection's request budget, so that the walk keeps the
+// budget busy from the first simulation list to the last run. Rows go to the table from the
+// goroutine that called walkTesting, as for call-log pages.
+type testingWalk struct {
+	ctx context.Context
+	d   *plugin.QueryData
+	c   *connClient
+	g   *errgroup.Group
+	out chan []any
+}
+
+// walkTesting runs start, which sets the walk's first requests going, streams every row the
+// walk emits, and returns its first error. It stops the walk once the query needs no more rows.
+func walkTesting(ctx context.Context, d *plugin.QueryData, c *connClient, start func(w *testingWalk) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	w := &testingWalk{ctx: gctx, d: d, c: c, g: g, out: make(chan []any, max(c.settings.MaxConcurrency, 1))}
+	g.Go(func() error { return start(w) })
+	var walkErr error
+	go func() {
+		walkErr = g.Wait()
+		close(w.out) // after walkErr is set: the loop below reads it once out is closed
+	}()
+	for rows := range w.out {
+		if !streamRows(ctx, d, rows) {
+			cancel()
+			for range w.out { // the walk's goroutines see the cancel; let them finish
+			}
+			return nil // walkErr is the cancel's own: the query has its rows
+		}
+	}
+	return walkErr
+}
+
+// streamRows hands rows to the SDK; false means the query needs no more.
+func streamRows(ctx context.Context, d *plugin.QueryData, rows []any) bool {
+	for _, r := range rows {
+		d.StreamListItem(ctx, r)
+		if d.RowsRemaining(ctx) <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// emit sends rows to the streaming goroutine, unless the walk is over.
+func (w *testingWalk) emit(rows ...any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	select {
+	case w.out <- rows:
+		return nil
+	case <-w.ctx.Done():
+		return w.ctx.Err()
+	}
+}
+
+// agents starts one step per agent to read: the query's, else the connection's agent_ids,
+// else every agent.
+func (w *testingWalk) agents(fromQuery []string, each func(agentID string) error) error {
+	ids, err := w.c.agentsFor(w.ctx, w.d, fromQuery)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if id != "" {
+			w.g.Go(func() error { return each(id) })
+		}
+	}
+	return nil
+}
+
+// simulations starts one step per simulation of the agent.
+func (w *testingWalk) simulations(agentID string, each func(sim *api.Simulation) error) error {
+	sims, err := w.c.listSimulations(w.ctx, w.d, agentID)
+	if err != nil {
+		return err
+	}
+	for i := range sims {
+		w.g.Go(func() error { return each(&sims[i]) })
+	}
+	return nil
+}
+
+// runs starts one step per run of the simulation.
+func (w *testingWalk) runs(simulationID string, each func(run *api.SimulationRun) error) error {
+	runs, err := w.c.listSimulationRuns(w.ctx, w.d, simulationID)
+	if err != nil {
+		return err
+	}
+	for i := range runs {
+		w.g.Go(func() error { return each(&runs[i]) })
+	}
+	return nil
 }

@@ -75,4 +75,22 @@ group by agent_id, name, response_type
 order by failing desc
 limit 10;`,
 	},
+	{
+		Title: "Before a deploy: the latest completed run of each simulation (Bluejay's test suites)",
+		// The run list of every simulation of every agent: one list of simulations per agent
+		// and one list of runs per simulation, no call log.
+		SQL: `with latest as (
+  select simulation_id, id, created_at, tests_passed, tests_completed, pass_pct,
+         row_number() over (partition by simulation_id order by created_at desc) as n
+  from bluejay_simulation_run
+  where status = 'COMPLETED'
+)
+select s.agent_id, s.name as simulation, l.id as run_id,
+       date(l.created_at) as day,
+       l.tests_passed || ' of ' || l.tests_completed as passed
+from latest l
+join bluejay_simulation s on s.id = l.simulation_id
+where l.n = 1
+order by l.pass_pct, s.agent_id;`,
+	},
 }

@@ -119,7 +119,7 @@ const (
 // lookupColumns are key columns whose equality reads a single call: bluejay_call's Get key
 // (id, from the schema) and the child tables' call_id, which the schema lists as a plain list
 // key column.
-var lookupColumns = []string{"call_id"}
+var lookupColumns = []string{"call_id", "simulation_run_id"}
 
 // estimate returns the rows and cost of a plan.
 func (t *tableDef) estimate(p plan) (int64, float64) {

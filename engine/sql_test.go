@@ -211,7 +211,7 @@ func TestDemoQueriesRun(t *testing.T) {
 
 func TestSchemaAndStatistics(t *testing.T) {
 	f := newFixture(t, fakeapi.Options{}, "")
-	if got := strings.Join(f.db.Tables(), ","); got != "bluejay_agent,bluejay_call,bluejay_call_custom_metric,bluejay_call_evaluation,bluejay_call_event,bluejay_call_participant,bluejay_call_tool_call" {
+	if got := strings.Join(f.db.Tables(), ","); got != "bluejay_agent,bluejay_call,bluejay_call_custom_metric,bluejay_call_evaluation,bluejay_call_event,bluejay_call_participant,bluejay_call_tool_call,bluejay_simulation,bluejay_simulation_result,bluejay_simulation_run" {
 		t.Errorf("tables %s", got)
 	}
 	res := f.query(`select name, type from pragma_table_info('bluejay_call') where name in ('duration_ms', 'tags', 'start_time_utc') order by name`)

@@ -21,6 +21,8 @@ type AgentSpec struct {
 	Labels []string
 	// Incidents make some of its calls misbehave the way the mod's controls (mod/) look for.
 	Incidents Incidents
+	// Simulations are the agent's test suites (simulations.go).
+	Simulations []SimulationSpec
 }
 
 // Incidents are faults of an agent's own making, each the chance that one call (or one tool
@@ -38,13 +40,24 @@ type Incidents struct {
 // DefaultAgents is the account every test gets unless it says otherwise: integer and string
 // ids, an id that needs URL escaping, a text agent, and an agent with no calls. Agent 7 hangs
 // up on silent callers and support-bot's tools fail, so that the mod's compliance controls
-// find both a passing and a failing agent.
+// find both a passing and a failing agent. Their simulations make each release-readiness
+// control (mod/release_readiness.pp) pass for some and alarm for others: 42's suites pass, one
+// of them with hallucinating test calls and its newest run still going; 7's latest run fails
+// half its tests and never hallucinates, while 7 does in production; sales team ☎ last ran its
+// suite 20 days ago; support-bot has none.
 func DefaultAgents() []AgentSpec {
 	return []AgentSpec{
-		{ID: "42", IntID: true, Calls: 2500, Labels: []string{"production", "staging", "canary"}},
-		{ID: "7", IntID: true, Calls: 600, Labels: []string{"production", "staging"}, Incidents: Incidents{EarlyHangups: 0.1}},
+		{ID: "42", IntID: true, Calls: 2500, Labels: []string{"production", "staging", "canary"}, Simulations: []SimulationSpec{
+			{Name: "Refund requests", Runs: 10, NewestAgeDays: 1, Tests: 10, Failing: 1, Hallucinating: 2},
+			{Name: "Order status", Runs: 10, NewestAgeDays: 0, Tests: 10, InProgress: true},
+		}},
+		{ID: "7", IntID: true, Calls: 600, Labels: []string{"production", "staging"}, Incidents: Incidents{EarlyHangups: 0.1}, Simulations: []SimulationSpec{
+			{Name: "Silent callers", Runs: 10, NewestAgeDays: 2, Tests: 10, Failing: 5},
+		}},
 		{ID: "support-bot", Calls: 300, Labels: []string{"production", "canary"}, Incidents: Incidents{ToolErrors: 0.3}},
-		{ID: "sales team ☎", Calls: 50, Labels: []string{"production"}},
+		{ID: "sales team ☎", Calls: 50, Labels: []string{"production"}, Simulations: []SimulationSpec{
+			{Name: "Pricing questions", Runs: 3, NewestAgeDays: 20, Tests: 5, Hallucinating: 1},
+		}},
 		{ID: "empty", Calls: 0, Labels: []string{"production"}},
 	}
 }

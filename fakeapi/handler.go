@@ -126,6 +126,9 @@ func (s *Server) currentLatency() time.Duration {
 // (422), then check the key (401), then do the work.
 func (s *Server) route(r *http.Request) response {
 	p := r.URL.EscapedPath()
+	if resp := s.routeTesting(r, p); resp != nil {
+		return *resp
+	}
 	switch {
 	case p == pathAgents:
 		return s.guard(r, nil, s.agentsResponse)
@@ -140,10 +143,21 @@ func (s *Server) route(r *http.Request) response {
 	return detailResponse(http.StatusNotFound, "Not Found")
 }
 
+// routeTesting answers a testing endpoint, or nil when p is none of them.
+func (s *Server) routeTesting(r *http.Request, p string) *response {
+	for _, rt := range s.testingRoutes() {
+		if strings.HasPrefix(p, rt.prefix) && validSegment(p[len(rt.prefix):]) {
+			resp := rt.answer(r, unescape(p[len(rt.prefix):]))
+			return &resp
+		}
+	}
+	return nil
+}
+
 func validSegment(seg string) bool { return seg != "" && !strings.Contains(seg, "/") }
 
 func isRoute(p string) bool {
-	for _, prefix := range []string{pathCallLogs, pathCallLog} {
+	for _, prefix := range []string{pathCallLogs, pathCallLog, pathSimulationsByAgent, pathSimulation, pathSimulationRuns, pathSimulationResults, pathSimulationResult} {
 		if strings.HasPrefix(p, prefix) && validSegment(p[len(prefix):]) {
 			return true
 		}

@@ -20,9 +20,22 @@ func (s *Server) describe(r *http.Request) Request {
 		describeQuery(&req)
 	case strings.HasPrefix(p, pathCallLog) && validSegment(p[len(pathCallLog):]):
 		req.CallID = unescape(p[len(pathCallLog):])
+	default:
+		describeTesting(&req, p)
 	}
 	s.redact(&req)
 	return req
+}
+
+// describeTesting fills the path parameter of a testing endpoint.
+func describeTesting(req *Request, p string) {
+	fields := map[string]*string{pathSimulationsByAgent: &req.AgentID, pathSimulation: &req.SimulationID,
+		pathSimulationRuns: &req.SimulationID, pathSimulationResults: &req.RunID, pathSimulationResult: &req.ResultID}
+	for prefix, field := range fields {
+		if strings.HasPrefix(p, prefix) && validSegment(p[len(prefix):]) {
+			*field = unescape(p[len(prefix):])
+		}
+	}
 }
 
 func describeQuery(req *Request) {
@@ -47,6 +60,7 @@ func describeQuery(req *Request) {
 func (s *Server) redact(req *Request) {
 	hide := func(v string) string { return strings.ReplaceAll(v, s.key, redacted) }
 	req.Path, req.AgentID, req.CallID = hide(req.Path), hide(req.AgentID), hide(req.CallID)
+	req.SimulationID, req.RunID, req.ResultID = hide(req.SimulationID), hide(req.RunID), hide(req.ResultID)
 	req.Label, req.Last = hide(req.Label), hide(req.Last)
 	clean := make(map[string][]string, len(req.Query))
 	for k, vs := range req.Query {

@@ -41,7 +41,11 @@ type Request struct {
 	Path   string // URL-decoded
 	// AgentID and CallID are the decoded path parameters of the endpoint that has them.
 	AgentID, CallID string
-	Query           url.Values
+	// SimulationID, RunID and ResultID are the path parameters of the testing endpoints: a
+	// simulation's (get-simulation, get-simulation-runs), a run's (retrieve-simulation-results)
+	// and a test result's (retrieve-simulation-result).
+	SimulationID, RunID, ResultID string
+	Query                         url.Values
 	// Page, PageSize and Last are the effective values (defaults applied) when valid;
 	// Page and PageSize are 0 and Last is the raw text when not.
 	Page, PageSize int
@@ -408,3 +412,14 @@ func (s *Server) Warm(agentID string) {
 		s.encode(jobs)
 	}
 }
+
+// FrozenNow is a clock stopped at the moment it is called. A fake whose clock reads today
+// agrees with a plugin measuring ages on the real clock (the testing tables' age_days), as
+// the call-log windows agree with the fake's own clock whatever it reads.
+func FrozenNow() func() time.Time {
+	now := time.Now().UTC()
+	return func() time.Time { return now }
+}
+
+// Clock is what the server's clock reads now.
+func (s *Server) Clock() time.Time { return s.now() }

@@ -93,8 +93,13 @@ var errorCases = []errorCase{
 // TestFDWErrorsReachTheClient: each failure reaches the SQL client as an error that says what
 // to fix, with the connection's name once.
 func TestFDWErrorsReachTheClient(t *testing.T) {
-	env := sharedEnv(t)
-	for _, c := range errorCases {
+	checkErrorCases(t, sharedEnv(t), errorCases)
+}
+
+// checkErrorCases runs each case: it must fail with its message, the connection's name once,
+// and, if early, without a request.
+func checkErrorCases(t *testing.T, env *pgfdw.Env, cases []errorCase) {
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := mark(env)
 			err := c.run(t, env)

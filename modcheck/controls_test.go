@@ -14,7 +14,7 @@ import (
 
 func openFake(t *testing.T) (*engine.DB, *fakeapi.Server) {
 	t.Helper()
-	db, srv, err := engine.OpenWithFake(context.Background(), fakeapi.Options{})
+	db, srv, err := engine.OpenWithFake(context.Background(), fakeapi.Options{Now: fakeapi.FrozenNow()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +42,12 @@ var seeded = map[string]map[string]string{
 	"identity_verification_failures": {"42": "alarm", "7": "ok", "empty": "skip", "sales team ☎": "alarm", "support-bot": "alarm"},
 	"tool_call_failures":             {"42": "ok", "7": "ok", "empty": "skip", "sales team ☎": "ok", "support-bot": "alarm"},
 	"agent_ended_before_user_spoke":  {"42": "ok", "7": "alarm", "empty": "skip", "sales team ☎": "ok", "support-bot": "ok"},
+	// Release readiness: per agent, or per simulation (1001 and 1002 are 42's, 2001 is 7's,
+	// 4001 is sales team ☎'s).
+	"recent_simulation_run":             {"42": "ok", "7": "ok", "empty": "skip", "sales team ☎": "alarm", "support-bot": "alarm"},
+	"latest_run_pass_rate":              {"1001": "ok", "1002": "ok", "2001": "alarm", "4001": "ok"},
+	"latest_run_hallucinations":         {"1001": "alarm", "1002": "ok", "2001": "ok", "4001": "alarm"},
+	"test_production_hallucination_gap": {"42": "ok", "7": "alarm", "empty": "skip", "sales team ☎": "skip", "support-bot": "skip"},
 }
 
 func runAll(t *testing.T, db *engine.DB, m *Mod, where string) map[string]*ControlResult {
@@ -73,15 +79,24 @@ func TestEveryControlOnTheFake(t *testing.T) {
 	if got, want := slices.Sorted(maps.Keys(results)), slices.Sorted(maps.Keys(seeded)); !slices.Equal(got, want) {
 		t.Fatalf("controls %v, the test knows %v", got, want)
 	}
+	// A row's resource is an agent, or a simulation of the agent its agent_id names.
+	agentOf := map[string]string{}
+	for _, a := range srv.AgentsData() {
+		agentOf[a.ID.Value] = a.ID.Value
+		for _, sim := range srv.Simulations(a.ID.Value) {
+			agentOf[sim.ID] = a.ID.Value
+		}
+	}
 	for name, want := range seeded {
 		r := results[name]
 		got := map[string]string{}
 		for _, row := range r.Rows {
 			got[row.Resource] = row.Status
-			if !strings.Contains(row.Reason, "(fake agent "+row.Resource+")") {
+			agent := agentOf[row.Resource]
+			if !strings.Contains(row.Reason, "(fake agent "+agent+")") && !strings.Contains(row.Reason, "(agent "+agent+")") {
 				t.Errorf("%s %s: the reason does not name the agent: %q", name, row.Resource, row.Reason)
 			}
-			if len(row.Dimensions) != 1 || row.Dimensions[0] != (Dimension{"agent_id", row.Resource}) {
+			if len(row.Dimensions) != 1 || row.Dimensions[0] != (Dimension{"agent_id", agent}) {
 				t.Errorf("%s %s: dimensions %v", name, row.Resource, row.Dimensions)
 			}
 			if row.Status == StatusAlarm && !strings.Contains(row.Reason, "; ") {

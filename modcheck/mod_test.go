@@ -36,8 +36,8 @@ func TestModParsesAndResolves(t *testing.T) {
 	if m.Name != "bluejay" || m.Title == "" || m.Description == "" {
 		t.Errorf("mod block: name %q title %q", m.Name, m.Title)
 	}
-	if len(m.Benchmarks) != 3 || len(m.TopBenchmarks()) != 3 {
-		t.Errorf("%d benchmarks (%d top-level), want 3", len(m.Benchmarks), len(m.TopBenchmarks()))
+	if len(m.Benchmarks) != 4 || len(m.TopBenchmarks()) != 4 {
+		t.Errorf("%d benchmarks (%d top-level), want 4", len(m.Benchmarks), len(m.TopBenchmarks()))
 	}
 	if len(m.Controls) < 12 {
 		t.Errorf("%d controls, want at least 12", len(m.Controls))
@@ -91,8 +91,8 @@ func TestModParsesAndResolves(t *testing.T) {
 			}
 		}
 	}
-	if len(m.Dashboards) != 2 {
-		t.Errorf("%d dashboards, want 2", len(m.Dashboards))
+	if len(m.Dashboards) != 3 {
+		t.Errorf("%d dashboards, want 3", len(m.Dashboards))
 	}
 	for _, d := range m.Dashboards {
 		if len(d.Panels) == 0 {

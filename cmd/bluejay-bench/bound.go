@@ -19,6 +19,9 @@ import (
 type boundSpec struct {
 	pageSize, pages, concurrency, rounds int
 	agentsOf                             *fakeapi.Server
+	// walkOf, when set, makes the bound rounds round trips of that fake's largest testing
+	// request (a run's results), and nothing else: see walkBound.
+	walkOf *fakeapi.Server
 }
 
 // scanBound is the bound of one scan of pages pages with c in flight: page 1 alone (it tells
@@ -34,6 +37,15 @@ func budgetBound(pageSize, pages, c int, agentsOf *fakeapi.Server) boundSpec {
 	return boundSpec{pageSize: pageSize, pages: pages, concurrency: c, rounds: ceilDiv(pages, c), agentsOf: agentsOf}
 }
 
+// walkBound is the bound of the testing tables' fan-out of requests requests with c in flight:
+// the agent list alone, then the rest c at a time. A schedule cannot do better, as every
+// request but the first waits for a slot of the budget; the walk's levels overlap (a
+// simulation's runs are asked for as soon as its agent's list arrives), so their depth (4)
+// costs no more rounds when requests outnumber c*4.
+func walkBound(srv *fakeapi.Server, requests, c int) boundSpec {
+	return boundSpec{pages: requests, concurrency: c, rounds: max(4, 1+ceilDiv(requests-1, c)), walkOf: srv}
+}
+
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // costs are the measured parts of every bound, per page size.
@@ -42,9 +54,15 @@ type costs struct {
 	decode map[int]time.Duration // the plugin's client turning one page into calls, one core
 	// agentsRTT is one /v1/all-agents request of each fake account scanned without agent_id.
 	agentsRTT map[*fakeapi.Server]time.Duration
+	// walkRTT is one request for a run's results on the walk's account, the largest of the
+	// testing requests.
+	walkRTT time.Duration
 }
 
 func (c costs) bound(b boundSpec) time.Duration {
+	if b.walkOf != nil {
+		return c.walkRTT * time.Duration(b.rounds)
+	}
 	return c.agentsRTT[b.agentsOf] + c.rtt[b.pageSize]*time.Duration(b.rounds) + c.decode[b.pageSize]*time.Duration(b.pages)
 }
 
@@ -79,6 +97,12 @@ func measureCosts(ctx context.Context, fx *fixture, pageSizes []int) (costs, err
 		}
 		c.agentsRTT[srv] = rtt
 	}
+	run := fx.walk.Simulations("walk-01")[0].Runs[0].ID
+	walk, err := medianRoundTrip(ctx, client, fx.walk.URL+"/v1/retrieve-simulation-results/"+run)
+	if err != nil {
+		return costs{}, err
+	}
+	c.walkRTT = walk
 	for _, size := range pageSizes {
 		rtt, body, err := probeRoundTrip(ctx, client, fx.srv.URL, size)
 		if err != nil {

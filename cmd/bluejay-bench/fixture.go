@@ -19,12 +19,27 @@ const (
 // that runs measure the plugin, not the fake's first pass over the data. The scans of every agent
 // (no agent_id) each have a fake account of their own, which holds only their agents.
 type fixture struct {
-	srv      *fakeapi.Server
-	many     []string // the agents of the agent_id in (...) scenario
-	fleet    *fakeapi.Server
-	wide     *fakeapi.Server
+	srv   *fakeapi.Server
+	many  []string // the agents of the agent_id in (...) scenario
+	fleet *fakeapi.Server
+	wide  *fakeapi.Server
+	// walk is the testing API's account: walkAgents agents × walkSimulations simulations ×
+	// walkRuns runs of walkTests test calls.
+	walk     *fakeapi.Server
 	warmTook time.Duration
 }
+
+// The account of the testing tables' walk (issue 22's target).
+const (
+	walkAgents      = 20
+	walkSimulations = 5
+	walkRuns        = 10
+	walkTests       = 10
+)
+
+// walkRequests is what a full walk of the results sends: the agent list, one simulation list
+// per agent, one run list per simulation and one results request per run.
+const walkRequests = 1 + walkAgents + walkAgents*walkSimulations + walkAgents*walkSimulations*walkRuns
 
 func newFixture(o options) *fixture {
 	fx := &fixture{}
@@ -41,6 +56,7 @@ func newFixture(o options) *fixture {
 	fx.srv = warmServer(o, specs)
 	fx.fleet = warmServer(o, accountOf(o.fleetAgents, o.calls/o.fleetAgents))
 	fx.wide = warmServer(o, accountOf(o.wideAgents, o.calls/o.wideAgents))
+	fx.walk = fakeapi.NewServer(fakeapi.Options{Agents: walkAccount(), Latency: o.latency})
 	fx.warmTook = time.Since(start)
 	return fx
 }
@@ -50,6 +66,15 @@ func accountOf(n, calls int) []fakeapi.AgentSpec {
 	specs := make([]fakeapi.AgentSpec, n)
 	for i := range specs {
 		specs[i] = fakeapi.AgentSpec{ID: fmt.Sprintf("fleet-%03d", i+1), Calls: calls}
+	}
+	return specs
+}
+
+// walkAccount is walkAgents agents without calls, each with its simulations.
+func walkAccount() []fakeapi.AgentSpec {
+	specs := make([]fakeapi.AgentSpec, walkAgents)
+	for i := range specs {
+		specs[i] = fakeapi.AgentSpec{ID: fmt.Sprintf("walk-%02d", i+1), Simulations: fakeapi.UniformSimulations(walkSimulations, walkRuns, walkTests)}
 	}
 	return specs
 }
@@ -68,7 +93,9 @@ func (fx *fixture) close() {
 	}
 }
 
-func (fx *fixture) servers() []*fakeapi.Server { return []*fakeapi.Server{fx.srv, fx.fleet, fx.wide} }
+func (fx *fixture) servers() []*fakeapi.Server {
+	return []*fakeapi.Server{fx.srv, fx.fleet, fx.wide, fx.walk}
+}
 
 // requests sums up a fake's request log since the last reset.
 type requests struct {

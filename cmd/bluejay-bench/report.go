@@ -28,8 +28,12 @@ func printResults(results map[string]result, all []scenario, c costs) {
 			continue
 		}
 		b, r := sc.bound, results[sc.name]
+		rtt := c.rtt[b.pageSize]
+		if b.walkOf != nil {
+			rtt = c.walkRTT // its "pages" are the walk's requests, and a run's results the largest
+		}
 		fmt.Printf("| %s | %d | %d | %d | %d | %s | %s | %s | %d | %d |\n",
-			sc.title, b.pageSize, b.pages, b.concurrency, b.rounds, millis(c.rtt[b.pageSize]), millis(c.decode[b.pageSize]), agentsRTT(c, b), r.peakInFlight, r.peakRate)
+			sc.title, b.pageSize, b.pages, b.concurrency, b.rounds, millis(rtt), millis(c.decode[b.pageSize]), agentsRTT(c, b), r.peakInFlight, r.peakRate)
 	}
 }
 
@@ -147,6 +151,12 @@ func budgetChecks(o options, all []scenario, rs map[string]result) []check {
 			add(fmt.Sprintf("%s: peak RSS within 1.2x of the single-agent scan of %d calls", sc.title, o.calls),
 				fmt.Sprintf("%.2fx (%s vs %s)", growth, mib(r.peakRSS), mib(full.peakRSS)), growth <= 1.2)
 		}
+	}
+	if sc, r, ok := find(all, rs, scWalk); ok {
+		add(fmt.Sprintf("%s within 1.5x of the bound", sc.title), fmt.Sprintf("%.2fx", r.ratio()), r.ratio() <= 1.5)
+		add(fmt.Sprintf("%s sends %d requests", sc.title, walkRequests), fmt.Sprint(r.requests), r.requests == walkRequests)
+		rows := int64(walkAgents * walkSimulations * walkRuns * walkTests)
+		add(fmt.Sprintf("%s returns %d results", sc.title, rows), fmt.Sprint(r.rows), r.rows == rows)
 	}
 	if _, r, ok := find(all, rs, scBeside); ok {
 		ratio := r.besideWall.Seconds() / r.besideBound.Seconds()

@@ -31,10 +31,11 @@ const (
 	scFleet    = "fleet"
 	scWide     = "wide"
 	scBeside   = "beside"
+	scWalk     = "simulations"
 )
 
 func scenarioNames() []string {
-	return []string{scFull, scFullC1, scLimit10, scJoin, scAgents, scBaseline, scBig, scFleet, scWide, scBeside}
+	return []string{scFull, scFullC1, scLimit10, scJoin, scAgents, scBaseline, scBig, scFleet, scWide, scBeside, scWalk}
 }
 
 // scenario is one measured workload: queries run at once on one plugin process, or the
@@ -120,6 +121,9 @@ func scenarios(o options, fx *fixture) []scenario {
 		{name: scBeside, title: fmt.Sprintf("full scan, %d calls, with %s's %d calls read beside it", o.bigCalls, fx.many[0], perAgent), config: concurrency(o),
 			queries: []harness.Query{scanQuery("bluejay_call", agentBig), small}, besideAfter: besideAfterRows,
 			bound: budgetBound(api.MaxPageSize, bigPages+agentPages, c, nil), besideBound: scanBound(api.MaxPageSize, agentPages, c)},
+		{name: scWalk, title: fmt.Sprintf("every simulation result, %d agents × %d simulations × %d runs", walkAgents, walkSimulations, walkRuns), config: concurrency(o),
+			queries: []harness.Query{{Connection: "bluejay", Table: "bluejay_simulation_result", Columns: []string{"id", "hallucination"}}}, fake: fx.walk,
+			bound: walkBound(fx.walk, walkRequests, c)},
 	}
 }
 

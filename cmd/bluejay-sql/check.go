@@ -170,7 +170,7 @@ func loadMod(o *checkOptions) (*modcheck.Mod, error) {
 // openCheckDB opens the engine on the fake (--demo) or on the configured account.
 func (a *app) openCheckDB(ctx context.Context, o *checkOptions) (*engine.DB, func(), int) {
 	if o.demo {
-		srv := fakeapi.NewServer(fakeapi.Options{})
+		srv := fakeapi.NewServer(fakeapi.Options{Now: fakeapi.FrozenNow()}) // today, for the testing tables' age_days
 		db, err := engine.Open(ctx, engine.Config{HCL: engine.FakeHCL(srv, fakeapi.DefaultAPIKey)})
 		if err != nil {
 			srv.Close()

@@ -28,7 +28,7 @@ func TestCheckDemoSummaryAndAlarmExit(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"Summary: 17 controls; ok ",
+		"Summary: 21 controls; ok ",
 		"ALARM support-bot: Claims Intake (fake agent support-bot) had 5 of 21 tool calls fail (23.8%, limit 5%)",
 		"ALARM 7: Appointment Scheduler (fake agent 7) ended 3 of 35 calls before the caller spoke (limit 0)",
 	} {
@@ -38,6 +38,33 @@ func TestCheckDemoSummaryAndAlarmExit(t *testing.T) {
 	}
 	if strings.Contains(out, "OK 42:") || errOut != "" {
 		t.Errorf("ok rows are not listed, and stderr stays empty off a terminal; stderr %q", errOut)
+	}
+}
+
+// TestCheckReleaseReadinessBlocksTheFailingAgent is the deploy gate of docs/checks.md on the
+// fake: agent 7's latest run fails half its tests and its suite hallucinates less than
+// production, so the benchmark exits 1, and the alarms say so.
+func TestCheckReleaseReadinessBlocksTheFailingAgent(t *testing.T) {
+	code, out, errOut := run(t, "", "check", "--demo", "release_readiness")
+	if code != exitCheckAlarm {
+		t.Fatalf("exit %d, want %d: %s\n%s", code, exitCheckAlarm, errOut, out)
+	}
+	for _, want := range []string{
+		"Release Readiness (benchmark.release_readiness)",
+		"ALARM 2001: Silent callers (agent 7): its latest completed run 2001010 passed 5 of 10 tests (minimum 80%)",
+		"ALARM 7: Appointment Scheduler (fake agent 7) hallucinated in 0.0% of ",
+		"ALARM support-bot: Claims Intake (fake agent support-bot) took ",
+		"Summary: 4 controls; ok 8, alarm 6, info 0, skip 4, error 0",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errOut = run(t, "", "check", "--demo", "--where", "agent_id = '42'", "release_readiness")
+	// Agent 42 passes every control but one: a test call of its refund suite's latest run
+	// hallucinated.
+	if code != exitCheckAlarm || !strings.Contains(out, "Summary: 4 controls; ok 5, alarm 1, info 0, skip 0, error 0") || !strings.Contains(out, "ALARM 1001: Refund requests (agent 42)") {
+		t.Errorf("agent 42 alone: exit %d\n%s%s", code, out, errOut)
 	}
 }
 

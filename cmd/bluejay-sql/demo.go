@@ -12,7 +12,7 @@ import (
 // runDemo starts the fake API in-process with its seeded data and runs engine.Demos against
 // it, printing each query's title, SQL and result.
 func (a *app) runDemo(ctx context.Context) int {
-	srv := fakeapi.NewServer(fakeapi.Options{})
+	srv := fakeapi.NewServer(fakeapi.Options{Now: fakeapi.FrozenNow()}) // today, for the testing tables' age_days
 	defer srv.Close()
 	db, err := engine.Open(ctx, engine.Config{HCL: engine.FakeHCL(srv, fakeapi.DefaultAPIKey), OnScan: a.scanLogger()})
 	if err != nil {
@@ -21,7 +21,7 @@ func (a *app) runDemo(ctx context.Context) int {
 	}
 	defer db.Close()
 	fmt.Fprintf(a.stdout, "Bluejay SQL demo: a fake Bluejay API with sample data is serving on %s\n", srv.URL)
-	fmt.Fprintf(a.stdout, "(in this process: no account, no network). Its clock reads %s.\n", fakeapi.DefaultNow().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(a.stdout, "(in this process: no account, no network). Its clock reads %s.\n", srv.Clock().Format("2006-01-02 15:04 MST"))
 	status := exitOK
 	for i, d := range engine.Demos {
 		fmt.Fprintf(a.stdout, "\n== %d. %s ==\n\n%s\n\n", i+1, d.Title, indent(d.SQL))

@@ -120,6 +120,7 @@ const usageText = `Usage: bluejay-sql [flags] ["select ..."]
 
 Runs SQL (SQLite dialect) over the Bluejay plugin's tables: bluejay_call, bluejay_call_evaluation,
 bluejay_call_custom_metric, bluejay_call_tool_call, bluejay_call_event, bluejay_call_participant,
+bluejay_simulation, bluejay_simulation_run, bluejay_simulation_result,
 bluejay_agent. With no query, reads statements from a prompt (end each with ;  .exit quits).
 
 Settings come from --config, else from BLUEJAY_API_KEY and BLUEJAY_BASE_URL.
