@@ -318,11 +318,28 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 		}
 	}
 
+	// the nil row is sent after every connection's error is queued, and the select above may have
+	// taken it first: collect any error it left behind, so that a failed scan is never reported as done
+	errors = append(errors, drainErrors(errorChan)...)
+
 	log.Printf("[INFO] Plugin execute table: %s closing error chan and output chan (%s)", req.Table, req.CallId)
 	close(outputChan)
 	close(errorChan)
 
 	return helpers.CombineErrors(errors...)
+}
+
+// drainErrors returns the errors already queued on errorChan, without waiting for more
+func drainErrors(errorChan chan error) []error {
+	var errors []error
+	for {
+		select {
+		case err := <-errorChan:
+			errors = append(errors, err)
+		default:
+			return errors
+		}
+	}
 }
 
 func (p *Plugin) logExecuteConnections(req *proto.ExecuteRequest, connections map[string]*proto.ExecuteConnectionData) {
