@@ -792,6 +792,14 @@ func (d *QueryData) streamRows(ctx context.Context, rowChan chan *proto.Row, don
 			// nil row means we are done streaming
 			if row == nil {
 				log.Printf("[INFO] streamRows - nil row, stop streaming (%s)", d.connectionCallId)
+				// rowChan is closed after a failed list call queues its error, and the select may
+				// have taken the closed channel first: a queued error still fails the scan
+				select {
+				case err := <-d.errorChan:
+					close(doneChan)
+					return err
+				default:
+				}
 				return nil
 			}
 			// if we are caching stream this row to the cache - this will stream it to all subscribers
