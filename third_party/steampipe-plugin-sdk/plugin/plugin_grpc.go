@@ -294,6 +294,11 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 					log.Printf("[INFO] return without streaming nil row as this is GRPC stream")
 					break
 				}
+				// a failed scan sends no nil row: the caller reports its error on the local stream,
+				// and a reader that took the nil row first would end the scan as a clean one
+				if errors = append(errors, drainErrors(errorChan)...); len(errors) > 0 {
+					break
+				}
 				// fall through to send empty row (required if using local stream)
 				log.Printf("[INFO] Sending nil row")
 				if err := stream.Send(row); err != nil {
