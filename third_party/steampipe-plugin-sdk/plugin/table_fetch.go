@@ -43,6 +43,14 @@ func (t *Table) fetchItems(ctx context.Context, queryData *QueryData) error {
 		panic("query is not a get call, but no list call is defined")
 	}
 
+	// an IN list runs one list call per value, each of which can fail: give each its own slot on the
+	// error channel, as no one reads a second error and a blocked send would never return.
+	// (Sized here, before streamRows and the list calls start reading the field.)
+	if listQual := t.getListCallQualValueList(queryData); listQual != nil {
+		if values := len(listQual.Value.GetListValue().GetValues()); values > 1 {
+			queryData.errorChan = make(chan error, values)
+		}
+	}
 	logging.LogTime("executeListCall")
 	go t.executeListCall(ctx, queryData)
 
