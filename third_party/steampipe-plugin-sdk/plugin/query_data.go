@@ -297,11 +297,7 @@ func (d *QueryData) shallowCopy() *QueryData {
 //   - if there is a limit, it will return the number of rows required to reach this limit
 //   - if  the context has been cancelled, it will return zero
 func (d *QueryData) RowsRemaining(ctx context.Context) int64 {
-	if IsCancelled(ctx) {
-		return 0
-	}
-	rowsRemaining := d.queryStatus.rowsRequired - d.queryStatus.rowsStreamed
-	return rowsRemaining
+	return d.queryStatus.RowsRemaining(ctx)
 }
 
 // EqualsQualString looks for the specified key column quals and if it exists, return the value as a string
@@ -564,7 +560,7 @@ func (d *QueryData) streamListItem(ctx context.Context, items ...interface{}) {
 	// loop over items
 	for _, item := range items {
 		// have we streamed enough already?
-		if d.queryStatus.StreamingComplete {
+		if d.queryStatus.streamingComplete() {
 			return
 		}
 		// if this table has no parent hydrate function, just call streamLeafListItem directly
@@ -621,15 +617,13 @@ func (d *QueryData) callChildListHydrate(ctx context.Context, parentItem interfa
 func (d *QueryData) streamLeafListItem(ctx context.Context, items ...interface{}) {
 	// loop over items
 	for _, item := range items {
-		// have we streamed enough already?
-		if d.queryStatus.StreamingComplete {
+		// have we streamed enough already? (counts the item if it is to be streamed)
+		isNil := helpers.IsNil(item)
+		switch d.queryStatus.takeRow(ctx, !isNil) {
+		case rowStop:
 			return
-		}
-
-		// if this is the first time we have received a zero rows remaining, stream an empty row and mark stream
-		if d.queryStatus.RowsRemaining(ctx) == 0 {
+		case rowEndStream:
 			log.Printf("[TRACE] streamListItem RowsRemaining zero, send nil row %s", d.Connection.Name)
-			d.queryStatus.StreamingComplete = true
 			// if this is the first time we have received a zero rows remaining, stream an empty row
 			// to indicate downstream that we are done
 			d.rowDataChan <- nil
@@ -645,12 +639,10 @@ func (d *QueryData) streamLeafListItem(ctx context.Context, items ...interface{}
 		}
 
 		// do a deep nil check on item - if nil, just skip this item
-		if helpers.IsNil(item) {
+		if isNil {
 			log.Printf("[TRACE] streamLeafListItem received nil item, skipping")
 			continue
 		}
-		// increment the stream count
-		d.queryStatus.rowsStreamed++
 
 		// create rowData, passing matrixItem from context
 		rd := newRowData(d, item)
@@ -669,7 +661,7 @@ func (d *QueryData) streamLeafListItem(ctx context.Context, items ...interface{}
 
 // if a free memory interval has been set, check if we have reached it
 func (d *QueryData) shouldFreeMemory() bool {
-	return d.freeMemInterval != 0 && d.queryStatus.rowsStreamed%d.freeMemInterval == 0
+	return d.freeMemInterval != 0 && d.queryStatus.streamed()%d.freeMemInterval == 0
 }
 
 // called when all items have been fetched - close the item chan
@@ -838,7 +830,7 @@ func (d *QueryData) streamRow(row *proto.Row) {
 		Metadata: &proto.QueryMetadata{
 			HydrateCalls: d.queryStatus.hydrateCalls,
 			// only 1 of these will be non zero
-			RowsFetched: d.queryStatus.rowsStreamed + d.queryStatus.cachedRowsFetched,
+			RowsFetched: d.queryStatus.streamed() + d.queryStatus.cachedRowsFetched,
 			CacheHit:    d.queryStatus.cachedRowsFetched > 0,
 		},
 		Connection: d.Connection.Name,
