@@ -13,9 +13,14 @@ import (
 
 // blockedInStreamError counts the goroutines parked sending an error to a query's error channel.
 func blockedInStreamError() int {
-	buf := make([]byte, 1<<20)
+	return countInStacks("plugin.(*QueryData).streamError(")
+}
+
+// countInStacks counts the goroutines whose stack has a frame of function.
+func countInStacks(function string) int {
+	buf := make([]byte, 4<<20)
 	buf = buf[:runtime.Stack(buf, true)]
-	return strings.Count(string(buf), "plugin.(*QueryData).streamError(")
+	return strings.Count(string(buf), function)
 }
 
 // An IN list runs one list call per value, all sending errors to the query's error channel,

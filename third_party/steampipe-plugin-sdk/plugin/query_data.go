@@ -721,7 +721,7 @@ func (d *QueryData) buildRowsAsync(ctx context.Context, rowChan chan *proto.Row,
 
 				// increment ordering wg
 				rowData.orderingWg.Add(1)
-				d.buildRowAsync(ctx, rowData, rowChan, &rowWg, rowSemaphore, prevRowOrderingWg)
+				d.buildRowAsync(ctx, rowData, rowChan, doneChan, &rowWg, rowSemaphore, prevRowOrderingWg)
 				// update the wait group
 				prevRowOrderingWg = &rowData.orderingWg
 			}
@@ -846,7 +846,7 @@ func (d *QueryData) streamError(err error) {
 
 // TODO KAI this seems to get called even after cancellation
 // execute necessary hydrate calls to populate row data
-func (d *QueryData) buildRowAsync(ctx context.Context, rowData *rowData, rowChan chan *proto.Row, wg *sync.WaitGroup, sem *semaphore.Weighted, prevRowWg *sync.WaitGroup) {
+func (d *QueryData) buildRowAsync(ctx context.Context, rowData *rowData, rowChan chan *proto.Row, doneChan chan bool, wg *sync.WaitGroup, sem *semaphore.Weighted, prevRowWg *sync.WaitGroup) {
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -879,7 +879,13 @@ func (d *QueryData) buildRowAsync(ctx context.Context, rowData *rowData, rowChan
 				prevRowWg.Wait()
 			}
 
-			rowChan <- row
+			// once streamRows has stopped reading (an error, or the scan cancelled), drop the row
+			// rather than wait forever to send it
+			select {
+			case rowChan <- row:
+			case <-doneChan:
+			case <-ctx.Done():
+			}
 			// close our own wait group
 			rowData.orderingWg.Done()
 		}
