@@ -37,9 +37,6 @@ func column[R any](name string, typ proto.ColumnType, description string, get fu
 		Transform: transform.From(func(ctx context.Context, td *transform.TransformData) (any, error) {
 			row, ok := td.HydrateItem.(R)
 			if !ok {
-				if p, isProbe := td.HydrateItem.(*drainProbe); isProbe {
-					return nil, p.hold(ctx) // a failing scan's last item: see failure.go
-				}
 				return nil, nil
 			}
 			return get(row), nil
@@ -47,8 +44,7 @@ func column[R any](name string, typ proto.ColumnType, description string, get fu
 	}
 }
 
-// eagerColumns are built for every row: cheap, and what a failing scan's drain probe is built
-// through (failure.go) whatever the query names.
+// eagerColumns are built for every row: cheap enough that a hydrate call would cost more.
 var eagerColumns = map[string]bool{"id": true, "call_id": true, "agent_id": true, "label": true, "last": true}
 
 // ownRow is the hydrate function of the columns built only when asked for: the row itself.

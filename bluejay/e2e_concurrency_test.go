@@ -171,9 +171,9 @@ func each(n, conc int, f func(i int)) {
 }
 
 // Many failing queries at once against one plugin process, as Steampipe runs them: every one
-// reports its error. Without the plugin's mitigation (failure.go) SDK v5.14.1 loses some of these
-// errors: a few percent of failures after streamed rows, a fifth of IN-list failures, and with the
-// query cache on one lost error caches the short result for every identical query after it.
+// reports its error. Plain SDK v5.14.1 loses some of these errors: a few percent of failures
+// after streamed rows, a fifth of IN-list failures, and with the query cache on one lost error
+// caches the short result for every identical query after it (the fixes: third_party/README.md).
 func TestConcurrentFailuresAllReportTheirError(t *testing.T) {
 	for _, tc := range []struct {
 		scenario string

@@ -60,21 +60,11 @@ func (s *scan) next() (*proto.Row, error) {
 	return nil, nil
 }
 
-// finish tells a clean end from a failed one. The stream cannot tell them apart by itself:
-//
-//   - the SDK's execute sends a nil "end" row for a local stream, then returns its error;
-//     CallExecuteAsync then calls stream.Error(err), or sends a second nil on success;
-//   - Recv reports a closed stream (after Error) as (nil, nil) too, keeping the error for the
-//     next call.
-//
-// So the first nil is never proof of success. The second Recv waits for CallExecuteAsync's
-// last word; the third, after cancelling the stream's context so it cannot block, returns the
-// error kept by Error, or the cancellation when there was none.
-//
-// The SDK can also lose an error before it reaches the stream: execute's loop selects between
-// its error channel and the end row, and when a scan fails at once both can be ready and the
-// end row win (about one scan in 3,000 that fail before any request). Such a scan looks empty;
-// Steampipe's own gRPC path runs the same loop.
+// finish reads the stream to its last word. On success the SDK's execute sends a nil "end" row
+// and CallExecuteAsync a second one; the second Recv waits for it, and the third, after
+// cancelling the stream's context so it cannot block, returns the cancellation. A failed scan
+// sends no end row and Recv returns its error (SDK patches 0101 and 0103, third_party/README.md;
+// on plain v5.14.1 the first nil was no proof of success, which is why this reads past it).
 func (s *scan) finish() error {
 	if _, err := s.stream.Recv(); err != nil {
 		return s.failure(err)

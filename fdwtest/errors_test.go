@@ -78,12 +78,27 @@ func withFault500(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) 
 	return s, func() { env.API.SetFaults(fakeapi.Faults{}); undo() }, err
 }
 
+// withFault500FromPage3 makes agent 42's pages from the third on answer HTTP 500, on a
+// connection without retries: pages 1 and 2 answer first. The error names the first failing page
+// the scan asked for, the third or a later one (it reads pages ahead).
+func withFault500FromPage3(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
+	s, undo, err := configSession(map[string]any{"max_retries": 0})(t, env)
+	env.API.SetFaults(fakeapi.Faults{Func: func(r fakeapi.Request) string {
+		if r.AgentID == "42" && r.Page >= 3 {
+			return fakeapi.Fault500
+		}
+		return ""
+	}})
+	return s, func() { env.API.SetFaults(fakeapi.Faults{}); undo() }, err
+}
+
 var errorCases = []errorCase{
 	{"bad last", sharedSession, "select count(*) from bluejay_call where agent_id = '42' and last = '2days'", `last = "2days" is not a window the API accepts`, true},
 	{"wrong key", configSession(map[string]any{"api_key": "not-the-key"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "the API rejected the API key (HTTP 401", false},
 	{"422", with422, "select count(*) from bluejay_call where agent_id = '42' and last = '7days'", "HTTP 422: query.last: Input should be '1day' or 'all'", false},
 	{"non-loopback base_url", configSession(map[string]any{"base_url": "http://192.0.2.1"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "uses plain http to a host that is not loopback", false},
 	{"HTTP 500, no retries", withFault500, "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "HTTP 500", false},
+	{"HTTP 500 from page 3 on", withFault500FromPage3, "select count(*) from bluejay_call where agent_id = '42' and last = 'all'", "HTTP 500", false},
 	{"no key", configSession(map[string]any{"api_key": nil}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "BLUEJAY_API_KEY", false},
 	{"empty agent_id", sharedSession, "select count(*) from bluejay_call where agent_id = '' and last = '1day'", "agent_id = '' matches no call", true},
 	{"empty value in an agent_id IN list", sharedSession, "select count(*) from bluejay_call where agent_id in ('42', '') and last = '1day'", "agent_id = '' matches no call", true},

@@ -70,16 +70,10 @@ func (s *LocalPluginStream) Error(err error) {
 }
 
 func (s *LocalPluginStream) Recv() (*proto.ExecuteResponse, error) {
-	// Check for error first
-	if err := s.err; err != nil {
-		s.err = nil
-		return nil, err
-	}
-
 	// Check if done
 	select {
 	case <-s.done:
-		return nil, nil
+		return nil, s.takeErr()
 	case <-s.ctx.Done():
 		return nil, s.ctx.Err()
 	default:
@@ -92,19 +86,13 @@ func (s *LocalPluginStream) Recv() (*proto.ExecuteResponse, error) {
 	case <-s.ctx.Done():
 		return nil, s.ctx.Err()
 	case <-s.done:
-		return nil, nil
-	}
-
-	// Check for error again after ready
-	if err := s.err; err != nil {
-		s.err = nil
-		return nil, err
+		return nil, s.takeErr()
 	}
 
 	// Try to get a row
 	select {
 	case <-s.done:
-		return nil, nil
+		return nil, s.takeErr()
 	case <-s.ctx.Done():
 		return nil, s.ctx.Err()
 	case resp, ok := <-s.rows:
@@ -117,6 +105,15 @@ func (s *LocalPluginStream) Recv() (*proto.ExecuteResponse, error) {
 		// The ready channel should only be used for the first row
 		return resp, nil
 	}
+}
+
+// takeErr returns the error Error set, once. Error sets err before it closes done, so err is
+// read only once done is seen closed: then the read cannot race the write, and a stream that
+// ended with an error always reports it, whichever select saw done first.
+func (s *LocalPluginStream) takeErr() error {
+	err := s.err
+	s.err = nil
+	return err
 }
 
 func (s *LocalPluginStream) Context() context.Context {

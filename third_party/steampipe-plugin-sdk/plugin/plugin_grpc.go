@@ -294,6 +294,11 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 					log.Printf("[INFO] return without streaming nil row as this is GRPC stream")
 					break
 				}
+				// a failed scan sends no nil row: the caller reports its error on the local stream,
+				// and a reader that took the nil row first would end the scan as a clean one
+				if errors = append(errors, drainErrors(errorChan)...); len(errors) > 0 {
+					break
+				}
 				// fall through to send empty row (required if using local stream)
 				log.Printf("[INFO] Sending nil row")
 				if err := stream.Send(row); err != nil {
@@ -318,11 +323,28 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 		}
 	}
 
+	// the nil row is sent after every connection's error is queued, and the select above may have
+	// taken it first: collect any error it left behind, so that a failed scan is never reported as done
+	errors = append(errors, drainErrors(errorChan)...)
+
 	log.Printf("[INFO] Plugin execute table: %s closing error chan and output chan (%s)", req.Table, req.CallId)
 	close(outputChan)
 	close(errorChan)
 
 	return helpers.CombineErrors(errors...)
+}
+
+// drainErrors returns the errors already queued on errorChan, without waiting for more
+func drainErrors(errorChan chan error) []error {
+	var errors []error
+	for {
+		select {
+		case err := <-errorChan:
+			errors = append(errors, err)
+		default:
+			return errors
+		}
+	}
 }
 
 func (p *Plugin) logExecuteConnections(req *proto.ExecuteRequest, connections map[string]*proto.ExecuteConnectionData) {

@@ -297,11 +297,7 @@ func (d *QueryData) shallowCopy() *QueryData {
 //   - if there is a limit, it will return the number of rows required to reach this limit
 //   - if  the context has been cancelled, it will return zero
 func (d *QueryData) RowsRemaining(ctx context.Context) int64 {
-	if IsCancelled(ctx) {
-		return 0
-	}
-	rowsRemaining := d.queryStatus.rowsRequired - d.queryStatus.rowsStreamed
-	return rowsRemaining
+	return d.queryStatus.RowsRemaining(ctx)
 }
 
 // EqualsQualString looks for the specified key column quals and if it exists, return the value as a string
@@ -564,7 +560,7 @@ func (d *QueryData) streamListItem(ctx context.Context, items ...interface{}) {
 	// loop over items
 	for _, item := range items {
 		// have we streamed enough already?
-		if d.queryStatus.StreamingComplete {
+		if d.queryStatus.streamingComplete() {
 			return
 		}
 		// if this table has no parent hydrate function, just call streamLeafListItem directly
@@ -621,15 +617,13 @@ func (d *QueryData) callChildListHydrate(ctx context.Context, parentItem interfa
 func (d *QueryData) streamLeafListItem(ctx context.Context, items ...interface{}) {
 	// loop over items
 	for _, item := range items {
-		// have we streamed enough already?
-		if d.queryStatus.StreamingComplete {
+		// have we streamed enough already? (counts the item if it is to be streamed)
+		isNil := helpers.IsNil(item)
+		switch d.queryStatus.takeRow(ctx, !isNil) {
+		case rowStop:
 			return
-		}
-
-		// if this is the first time we have received a zero rows remaining, stream an empty row and mark stream
-		if d.queryStatus.RowsRemaining(ctx) == 0 {
+		case rowEndStream:
 			log.Printf("[TRACE] streamListItem RowsRemaining zero, send nil row %s", d.Connection.Name)
-			d.queryStatus.StreamingComplete = true
 			// if this is the first time we have received a zero rows remaining, stream an empty row
 			// to indicate downstream that we are done
 			d.rowDataChan <- nil
@@ -645,12 +639,10 @@ func (d *QueryData) streamLeafListItem(ctx context.Context, items ...interface{}
 		}
 
 		// do a deep nil check on item - if nil, just skip this item
-		if helpers.IsNil(item) {
+		if isNil {
 			log.Printf("[TRACE] streamLeafListItem received nil item, skipping")
 			continue
 		}
-		// increment the stream count
-		d.queryStatus.rowsStreamed++
 
 		// create rowData, passing matrixItem from context
 		rd := newRowData(d, item)
@@ -669,7 +661,7 @@ func (d *QueryData) streamLeafListItem(ctx context.Context, items ...interface{}
 
 // if a free memory interval has been set, check if we have reached it
 func (d *QueryData) shouldFreeMemory() bool {
-	return d.freeMemInterval != 0 && d.queryStatus.rowsStreamed%d.freeMemInterval == 0
+	return d.freeMemInterval != 0 && d.queryStatus.streamed()%d.freeMemInterval == 0
 }
 
 // called when all items have been fetched - close the item chan
@@ -729,7 +721,7 @@ func (d *QueryData) buildRowsAsync(ctx context.Context, rowChan chan *proto.Row,
 
 				// increment ordering wg
 				rowData.orderingWg.Add(1)
-				d.buildRowAsync(ctx, rowData, rowChan, &rowWg, rowSemaphore, prevRowOrderingWg)
+				d.buildRowAsync(ctx, rowData, rowChan, doneChan, &rowWg, rowSemaphore, prevRowOrderingWg)
 				// update the wait group
 				prevRowOrderingWg = &rowData.orderingWg
 			}
@@ -792,6 +784,14 @@ func (d *QueryData) streamRows(ctx context.Context, rowChan chan *proto.Row, don
 			// nil row means we are done streaming
 			if row == nil {
 				log.Printf("[INFO] streamRows - nil row, stop streaming (%s)", d.connectionCallId)
+				// rowChan is closed after a failed list call queues its error, and the select may
+				// have taken the closed channel first: a queued error still fails the scan
+				select {
+				case err := <-d.errorChan:
+					close(doneChan)
+					return err
+				default:
+				}
 				return nil
 			}
 			// if we are caching stream this row to the cache - this will stream it to all subscribers
@@ -830,7 +830,7 @@ func (d *QueryData) streamRow(row *proto.Row) {
 		Metadata: &proto.QueryMetadata{
 			HydrateCalls: d.queryStatus.hydrateCalls,
 			// only 1 of these will be non zero
-			RowsFetched: d.queryStatus.rowsStreamed + d.queryStatus.cachedRowsFetched,
+			RowsFetched: d.queryStatus.streamed() + d.queryStatus.cachedRowsFetched,
 			CacheHit:    d.queryStatus.cachedRowsFetched > 0,
 		},
 		Connection: d.Connection.Name,
@@ -846,7 +846,7 @@ func (d *QueryData) streamError(err error) {
 
 // TODO KAI this seems to get called even after cancellation
 // execute necessary hydrate calls to populate row data
-func (d *QueryData) buildRowAsync(ctx context.Context, rowData *rowData, rowChan chan *proto.Row, wg *sync.WaitGroup, sem *semaphore.Weighted, prevRowWg *sync.WaitGroup) {
+func (d *QueryData) buildRowAsync(ctx context.Context, rowData *rowData, rowChan chan *proto.Row, doneChan chan bool, wg *sync.WaitGroup, sem *semaphore.Weighted, prevRowWg *sync.WaitGroup) {
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -879,7 +879,13 @@ func (d *QueryData) buildRowAsync(ctx context.Context, rowData *rowData, rowChan
 				prevRowWg.Wait()
 			}
 
-			rowChan <- row
+			// once streamRows has stopped reading (an error, or the scan cancelled), drop the row
+			// rather than wait forever to send it
+			select {
+			case rowChan <- row:
+			case <-doneChan:
+			case <-ctx.Done():
+			}
 			// close our own wait group
 			rowData.orderingWg.Done()
 		}

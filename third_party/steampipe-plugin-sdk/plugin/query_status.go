@@ -3,9 +3,13 @@ package plugin
 import (
 	"context"
 	"math"
+	"sync"
 )
 
 type queryStatus struct {
+	// the list calls of an IN list (and the get calls of one) run concurrently on one queryStatus:
+	// mu guards rowsStreamed and StreamingComplete
+	mu                sync.Mutex
 	rowsRequired      int64
 	rowsStreamed      int64
 	hydrateCalls      int64
@@ -33,6 +37,56 @@ func (s *queryStatus) RowsRemaining(ctx context.Context) int64 {
 	if IsCancelled(ctx) {
 		return 0
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	rowsRemaining := s.rowsRequired - s.rowsStreamed
 	return rowsRemaining
+}
+
+// what streamLeafListItem does with an item, decided by takeRow
+const (
+	rowStream    = iota // stream it
+	rowEndStream        // the limit is met (or the query cancelled): end the stream, once
+	rowStop             // the stream has ended already
+)
+
+// takeRow decides what to do with the next item and counts it when it is streamed and count is
+// set, in one step: two list calls checking the rows remaining and then counting could both
+// stream the last row a limit allows, and unlocked increments get lost.
+func (s *queryStatus) takeRow(ctx context.Context, count bool) int {
+	cancelled := IsCancelled(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.StreamingComplete:
+		return rowStop
+	case cancelled || s.rowsRequired-s.rowsStreamed <= 0:
+		s.StreamingComplete = true
+		return rowEndStream
+	}
+	if count {
+		s.rowsStreamed++
+	}
+	return rowStream
+}
+
+// streamingComplete reports whether the stream has ended (takeRow returned rowEndStream)
+func (s *queryStatus) streamingComplete() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.StreamingComplete
+}
+
+// streamed returns how many rows have been streamed
+func (s *queryStatus) streamed() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rowsStreamed
+}
+
+// setStreamed sets how many rows have been streamed
+func (s *queryStatus) setStreamed(n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rowsStreamed = n
 }

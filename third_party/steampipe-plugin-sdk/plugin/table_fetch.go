@@ -43,6 +43,14 @@ func (t *Table) fetchItems(ctx context.Context, queryData *QueryData) error {
 		panic("query is not a get call, but no list call is defined")
 	}
 
+	// an IN list runs one list call per value, each of which can fail: give each its own slot on the
+	// error channel, as no one reads a second error and a blocked send would never return.
+	// (Sized here, before streamRows and the list calls start reading the field.)
+	if listQual := t.getListCallQualValueList(queryData); listQual != nil {
+		if values := len(listQual.Value.GetListValue().GetValues()); values > 1 {
+			queryData.errorChan = make(chan error, values)
+		}
+	}
 	logging.LogTime("executeListCall")
 	go t.executeListCall(ctx, queryData)
 
@@ -209,7 +217,7 @@ func (t *Table) doGet(ctx context.Context, queryData *QueryData) (err error) {
 		// NOTE: explicitly set the get hydrate results on rowData
 		rd.set(hydrateKey, rd.item)
 		// set the rowsStreamed to 1
-		queryData.queryStatus.rowsStreamed = 1
+		queryData.queryStatus.setStreamed(1)
 		// send the result down the stream
 		queryData.rowDataChan <- rd
 	}

@@ -67,6 +67,13 @@ func (s *setRequestSubscriber) readRowsAsync(ctx context.Context) {
 		// are we done streaming?
 		case <-streamChan:
 			log.Printf("[INFO] readRowsAsync finished streaming - publisher %s (%s)", s.publisher.CallId, s.callId)
+			// streamChan is closed right after an error is queued on errChan, and the select may
+			// have taken it first
+			select {
+			case err := <-errChan:
+				s.errChan <- err
+			default:
+			}
 		}
 	}()
 }
@@ -178,6 +185,13 @@ func (s *setRequestSubscriber) waitUntilDone() error {
 	select {
 	case <-s.doneChan:
 		log.Printf("[INFO] waitUntilDone - doneChan signalled - we're done (%s)", s.callId)
+		// doneChan is closed right after an error is queued on errChan, and the select may have
+		// taken it first
+		select {
+		case err := <-s.errChan:
+			return err
+		default:
+		}
 		return nil
 	case err := <-s.errChan:
 		log.Printf("[WARN] waitUntilDone - setRequestSubscriber received an error from setRequest %s: %s (%s)", s.publisher.CallId, err.Error(), s.callId)

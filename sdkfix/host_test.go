@@ -1,0 +1,175 @@
+// Package sdkfix holds the tests of the fixes in third_party/steampipe-plugin-sdk: each drives
+// the SDK alone (no Bluejay code) in this process, through the same entry points Steampipe and
+// its Postgres FDW use, and forces the ordering a fix is about. third_party/README.md lists which
+// test belongs to which fix.
+package sdkfix
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
+)
+
+const (
+	connection = "fix"
+	table      = "fix_item"
+)
+
+// item is a row of fix_item; k is the optional key column an IN list splits on.
+type item struct {
+	ID int64
+	K  string
+}
+
+type config struct {
+	Unused *string `hcl:"unused,optional"`
+}
+
+// TestMain keeps the SDK's log to errors: the failing scans would log every step.
+func TestMain(m *testing.M) {
+	os.Setenv("STEAMPIPE_LOG_LEVEL", "ERROR")
+	os.Exit(m.Run())
+}
+
+// host is a one-table plugin served in this process as the FDW serves a plugin (plugin.Server),
+// with one connection; each run of a test sets the list function its scan calls.
+type host struct {
+	server *grpc.PluginServer
+	list   atomic.Pointer[plugin.HydrateFunc]
+	calls  atomic.Int64
+}
+
+// newHost starts the plugin with the query cache on or off.
+func newHost(t *testing.T, cacheOn bool) *host {
+	t.Helper()
+	h := &host{}
+	list := func(ctx context.Context, d *plugin.QueryData, hd *plugin.HydrateData) (any, error) {
+		return (*h.list.Load())(ctx, d, hd)
+	}
+	h.server = newServer(t, list, cacheOn)
+	return h
+}
+
+// scan runs list as fix_item's list function for a fresh call id; the rest as scanRequest.
+func (h *host) request(list plugin.HydrateFunc, cacheOn bool, limit int64, values ...string) *proto.ExecuteRequest {
+	h.list.Store(&list)
+	return scanRequest(fmt.Sprintf("call-%d", h.calls.Add(1)), cacheOn, limit, values...)
+}
+
+func newServer(t *testing.T, list plugin.HydrateFunc, cacheOn bool) *grpc.PluginServer {
+	t.Helper()
+	server := plugin.Server(&plugin.ServeOpts{PluginFunc: func(context.Context) *plugin.Plugin {
+		return &plugin.Plugin{
+			Name: "steampipe-plugin-fix",
+			ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
+				NewInstance: func() any { return &config{} },
+			},
+			TableMap: map[string]*plugin.Table{table: {
+				Name: table,
+				List: &plugin.ListConfig{Hydrate: list, KeyColumns: plugin.OptionalColumns([]string{"k"})},
+				Columns: []*plugin.Column{
+					{Name: "id", Type: proto.ColumnType_INT, Transform: transform.FromField("ID")},
+					{Name: "k", Type: proto.ColumnType_STRING, Transform: transform.FromField("K")},
+				},
+			}},
+		}
+	}})
+	res, err := server.SetAllConnectionConfigs(&proto.SetAllConnectionConfigsRequest{
+		Configs: []*proto.ConnectionConfig{{
+			Connection: connection, Plugin: "fix", PluginShortName: "fix", PluginInstance: "fix",
+		}},
+		MaxCacheSizeMb: -1, // SetCacheOptions follows
+	})
+	if err != nil || len(res.GetFailedConnections()) > 0 {
+		t.Fatalf("loading the connection: %v %v", err, res.GetFailedConnections())
+	}
+	if _, err := server.SetCacheOptions(&proto.SetCacheOptionsRequest{Enabled: cacheOn, MaxSizeMb: 64, Ttl: 300}); err != nil {
+		t.Fatal(err)
+	}
+	return server
+}
+
+// scanRequest is `select id, k from fix_item`, with `where k in (values)` when values are given.
+func scanRequest(callID string, cacheOn bool, limit int64, values ...string) *proto.ExecuteRequest {
+	data := &proto.ExecuteConnectionData{CacheEnabled: cacheOn, CacheTtl: 300}
+	if limit > 0 {
+		data.Limit = &proto.NullableInt{Value: limit}
+	}
+	qc := &proto.QueryContext{Columns: []string{"id", "k"}, Quals: map[string]*proto.Quals{}}
+	if len(values) > 0 {
+		list := &proto.QualValueList{}
+		for _, v := range values {
+			list.Values = append(list.Values, &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: v}})
+		}
+		qc.Quals["k"] = &proto.Quals{Quals: []*proto.Qual{{
+			FieldName: "k",
+			Operator:  &proto.Qual_StringValue{StringValue: "="},
+			Value:     &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: list}},
+		}}}
+	}
+	return &proto.ExecuteRequest{
+		Table: table, QueryContext: qc, Connection: connection, CallId: callID,
+		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{connection: data},
+	}
+}
+
+// gatedStream stands in for the gRPC stream Steampipe reads a plugin's rows from. Its first Send
+// blocks until open is called, which keeps the SDK's execute loop busy sending a row while the
+// test lines up what happens behind it.
+type gatedStream struct {
+	proto.WrapperPlugin_ExecuteServer // never called: the SDK uses only Send and Context
+	ctx                               context.Context
+	entered                           chan struct{} // closed when the first Send starts
+	gate                              chan struct{}
+	once                              sync.Once
+	mu                                sync.Mutex
+	rows                              int
+}
+
+func newGatedStream(ctx context.Context) *gatedStream {
+	return &gatedStream{ctx: ctx, entered: make(chan struct{}), gate: make(chan struct{})}
+}
+
+func (s *gatedStream) Send(r *proto.ExecuteResponse) error {
+	s.once.Do(func() { close(s.entered) })
+	<-s.gate
+	if r != nil && r.Row != nil {
+		s.mu.Lock()
+		s.rows++
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+func (s *gatedStream) Context() context.Context { return s.ctx }
+
+func (s *gatedStream) open() { close(s.gate) }
+
+func (s *gatedStream) rowCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rows
+}
+
+// errList is the error every failing list function of these tests returns.
+type errList struct{ value string }
+
+func (e errList) Error() string { return "list failed for " + e.value }
+
+// wantListError fails the test unless err is a list function's error.
+func wantListError(t *testing.T, err error) bool {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), "list failed for") {
+		return false
+	}
+	return true
+}
