@@ -62,6 +62,14 @@ release-check: ## Build the plugin and bluejay-sql for every release target (CGO
 
 fdw: ## Build Steampipe's Postgres FDW for this plugin (from ../shared/engines) and install it into the machine's PostgreSQL
 	scripts/fdw.sh
+
+.PHONY: powerpipe dashboard-assets
+
+powerpipe: ## Build Powerpipe v1.5.2 (from ../shared/engines) into ~/.cache/bluejay, linked as bin/powerpipe, for the mod's tests
+	scripts/powerpipe.sh binary
+
+dashboard-assets: ## Build Powerpipe's dashboard UI into ~/.cache/bluejay, linked as bin/dashboard-assets, for powerpipe server
+	scripts/powerpipe.sh assets
 .PHONY: demo sql
 
 demo: ## Run sample queries on the fake API with SQLite (no account, no network)

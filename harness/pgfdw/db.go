@@ -62,6 +62,9 @@ import foreign schema steampipe_internal from server steampipe_bluejay into stea
 	return db, nil
 }
 
+// Name is the database's name, for clients other than Session.
+func (db *DB) Name() string { return db.name }
+
 // SessionOptions configure one database connection.
 type SessionOptions struct {
 	// Cache turns Steampipe's query cache on for the session: it is on by default in
