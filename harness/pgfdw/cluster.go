@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -23,6 +22,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
 )
 
 // Extension is the name `make fdw` installs the FDW under.
@@ -129,7 +130,7 @@ func (c *Cluster) start(opts ClusterOptions) error {
 	}
 	listen := ""
 	if opts.TCP {
-		if c.port, err = freePort(); err != nil {
+		if c.port, err = harness.FreePort(); err != nil {
 			return err
 		}
 		listen = "127.0.0.1"
@@ -151,16 +152,6 @@ func (c *Cluster) start(opts ClusterOptions) error {
 		return fmt.Errorf("start postgres: %w", err)
 	}
 	return c.waitReady(30 * time.Second)
-}
-
-// freePort asks the kernel for a TCP port no one listens on.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // runAsPostgresUser: PostgreSQL refuses to run as root, so as root it runs as postgres.

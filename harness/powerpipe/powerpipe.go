@@ -216,3 +216,13 @@ func (p *Powerpipe) Env() []string {
 		"POWERPIPE_TELEMETRY=none",
 	}
 }
+
+// Chromium is Debian's chromium, which the browser test drives headless.
+func Chromium() (string, error) {
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: no chromium (Debian: apt-get install chromium)", ErrNotInstalled)
+}
