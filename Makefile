@@ -88,6 +88,8 @@ bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a re
 	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWScan|FDWSessionStart|GRPCScan|SQLiteScan' -benchtime=5x ./fdwtest
 	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWManyAgents|FDWJoinInnerScans' -benchtime=3x ./fdwtest
 	$(GO) test -run '^$$' -bench Open -benchtime=10x ./engine
+	@# the whole mod: powerpipe benchmark run all through the FDW beside bluejay-sql check all (needs make powerpipe)
+	BLUEJAY_REQUIRE_FDW=1 BLUEJAY_REQUIRE_POWERPIPE=1 $(GO) test -run '^$$' -bench 'PowerpipeBenchmarkRunAll|CheckAllSQLite' -benchtime=3x ./powerpipetest
 
 .PHONY: fuzz
 
