@@ -70,6 +70,11 @@ powerpipe: ## Build Powerpipe v1.5.2 (from ../shared/engines) into ~/.cache/blue
 
 dashboard-assets: ## Build Powerpipe's dashboard UI into ~/.cache/bluejay, linked as bin/dashboard-assets, for powerpipe server
 	scripts/powerpipe.sh assets
+
+.PHONY: screenshots
+
+screenshots: ## Run the browser test (needs make fdw, powerpipe, dashboard-assets) and keep its screenshots of the dashboards in docs/img
+	BLUEJAY_SCREENSHOTS=$(CURDIR)/docs/img BLUEJAY_REQUIRE_FDW=1 BLUEJAY_REQUIRE_POWERPIPE=1 $(GO) test -count=1 -run TestDashboardsInBrowser ./powerpipetest
 .PHONY: demo sql
 
 demo: ## Run sample queries on the fake API with SQLite (no account, no network)
