@@ -17,6 +17,7 @@ const (
 	exitOK    = 0 // every control ran; no alarm, no error
 	exitAlarm = 1 // one or more alarms, no error
 	exitError = 2 // one or more controls in error
+	exitPanic = 255
 )
 
 // resultGroup is the part of `--output json` of benchmark and control runs the tests read.
@@ -38,7 +39,7 @@ type resultGroup struct {
 // resource "" with status error, as bluejay-sql check counts it.
 func (g resultGroup) statuses(out map[string]map[string]string) {
 	for _, c := range g.Controls {
-		name := strings.TrimPrefix(c.ControlID, "bluejay.control.")
+		name := shortName(c.ControlID)
 		out[name] = map[string]string{}
 		if c.RunError != "" {
 			out[name][""] = modcheck.StatusError
@@ -51,6 +52,9 @@ func (g resultGroup) statuses(out map[string]map[string]string) {
 		child.statuses(out)
 	}
 }
+
+// shortName is a resource's name without its mod and type: control.x, bluejay.var.x -> x.
+func shortName(name string) string { return name[strings.LastIndex(name, ".")+1:] }
 
 // checkStatuses runs the controls on the SQLite engine, as `bluejay-sql check` does.
 func checkStatuses(t *testing.T, e *env, controls []*modcheck.Control) map[string]map[string]string {

@@ -25,17 +25,20 @@ type snapshot struct {
 }
 
 type panel struct {
-	Name      string `json:"name"`
-	PanelType string `json:"panel_type"`
-	Status    string `json:"status"`
-	Error     string `json:"error"`
-	Data      *struct {
-		Columns []struct {
-			Name     string `json:"name"`
-			DataType string `json:"data_type"`
-		} `json:"columns"`
-		Rows []map[string]any `json:"rows"`
-	} `json:"data"`
+	Name      string     `json:"name"`
+	PanelType string     `json:"panel_type"`
+	Status    string     `json:"status"`
+	Error     string     `json:"error"`
+	Data      *panelData `json:"data"`
+}
+
+// panelData is a panel's query result, as snapshots and `query run --output json` give it.
+type panelData struct {
+	Columns []struct {
+		Name     string `json:"name"`
+		DataType string `json:"data_type"`
+	} `json:"columns"`
+	Rows []map[string]any `json:"rows"`
 }
 
 // Each dashboard runs headless with its inputs given: no panel in error, and every panel's data
