@@ -123,7 +123,7 @@ func New(opts Options) (*Powerpipe, error) {
 		return nil, err
 	}
 	if opts.Assets {
-		if err := p.linkAssets(); err != nil {
+		if err := p.copyAssets(); err != nil {
 			p.Close()
 			return nil, err
 		}
@@ -155,18 +155,15 @@ func (p *Powerpipe) writeConnection(db Database) error {
 	return os.WriteFile(filepath.Join(dir, "bluejay.ppc"), []byte(ConnectionConfig(db)), 0o644)
 }
 
-// linkAssets puts the UI where a Powerpipe built from source reads it (builtBy "local"):
-// dashboard/assets under the install directory.
-func (p *Powerpipe) linkAssets() error {
+// copyAssets puts the UI where a Powerpipe built from source reads it (builtBy "local"):
+// dashboard/assets under the install directory. A copy, not a link: Powerpipe's check that the
+// assets are there does not follow a symlinked directory.
+func (p *Powerpipe) copyAssets() error {
 	src, err := Assets()
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(p.InstallDir, "dashboard")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return os.Symlink(src, filepath.Join(dir, "assets"))
+	return os.CopyFS(filepath.Join(p.InstallDir, "dashboard", "assets"), os.DirFS(src))
 }
 
 // Close removes the install directory.
