@@ -84,6 +84,24 @@ control "reads_a_missing_table" {
 	})
 }
 
+// The CI step of docs/checks.md: brief output, an NUnit report, exit status 1 on the fake
+// account's alarms.
+func TestDocsCIStep(t *testing.T) {
+	e := sharedEnv(t)
+	report := filepath.Join(t.TempDir(), "agent-checks.nunit3.xml")
+	res := run(t, e.pp, exitAlarm, "benchmark", "run", "all", "--var", "window=1day", "--output", "brief", "--export", report)
+	if !strings.Contains(string(res.Stdout), "ALARM") {
+		t.Errorf("the brief output names no alarm:\n%.2000s", res.Stdout)
+	}
+	xml, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatalf("no report: %v", err)
+	}
+	if !strings.Contains(string(xml), "<test-run") || !strings.Contains(string(xml), "tool_call_failures") {
+		t.Errorf("the report is not an NUnit 3 run of the mod:\n%.1000s", xml)
+	}
+}
+
 // The mod requires no plugin, so that a plain PostgreSQL with the plugin's extension (where
 // Powerpipe cannot see plugins) gets no warning; a requirement would warn on every command, and
 // one without min_version stops Powerpipe v1.5.2 from loading the mod at all.
