@@ -34,7 +34,7 @@ const panelsJS = `[...document.querySelectorAll('div[id^="bluejay."]')]
   .filter((d) => /^bluejay\.(card|chart|table|input)\./.test(d.id))
   .map((d) => {
     const type = d.id.split(".")[1];
-    const err = d.querySelector(".border-alert");
+    const err = d.querySelector(".break-keep.border-alert"); // PanelStatus's error box
     const rendered = {
       card: () => /\d/.test(d.innerText),
       chart: () => !!d.querySelector("canvas, svg"),
@@ -73,7 +73,7 @@ func TestDashboardsInBrowser(t *testing.T) {
 				t.Fatalf("open the dashboard: %v\nserver: %s", err, srv.Output())
 			}
 			if len(dashboardArgs[d.Name]) > 0 {
-				pickFirstOption(t, ctx)
+				pickAgent(t, ctx)
 			}
 			panels := waitRendered(t, ctx, len(d.Panels))
 			for _, p := range panels {
@@ -120,24 +120,55 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
-// pickFirstOption opens the dashboard's drop-down and picks its first agent, as a user would.
-func pickFirstOption(t *testing.T, ctx context.Context) {
+// pickJS opens the agent drop-down (react-select opens on a mouse press on its control) and
+// clicks an option other than the one shown; it returns the label clicked, or "" while the
+// drop-down or its options are not there yet.
+const pickJS = `(() => {
+  const control = document.querySelector(".select__control");
+  if (!control) return "";
+  const options = [...document.querySelectorAll(".select__option")];
+  if (options.length === 0) {
+    control.dispatchEvent(new MouseEvent("mousedown", { bubbles: true, button: 0 }));
+    return "";
+  }
+  const shown = document.querySelector(".select__single-value")?.innerText ?? "";
+  const pick = options.find((o) => o.innerText !== shown) ?? options[0];
+  pick.click();
+  return pick.innerText;
+})()`
+
+// pickAgent picks an agent in the dashboard's drop-down, as a user would, and checks the
+// dashboard's URL now carries it.
+func pickAgent(t *testing.T, ctx context.Context) {
 	t.Helper()
-	err := chromedp.Do(ctx,
-		chromedp.WaitVisible(chromedp.CSS(".select__control")),
-		chromedp.Click(chromedp.CSS(".select__control")),
-		chromedp.WaitVisible(chromedp.CSS(".select__option")),
-		chromedp.Click(chromedp.CSS(".select__option")),
-	)
-	if err != nil {
-		t.Fatalf("pick an agent: %v", err)
+	for {
+		label, err := chromedp.Run(ctx, chromedp.Evaluate[string](pickJS))
+		if err != nil {
+			html, _ := chromedp.Run(context.WithoutCancel(ctx), chromedp.Evaluate[string](`document.body.innerText.slice(0, 2000)`))
+			t.Fatalf("pick an agent: %v\npage: %s", err, html)
+		}
+		if label != "" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("pick an agent: no drop-down with options")
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
-	url, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(url, "input.agent_id=") {
-		t.Fatalf("the URL after picking an agent is %s, with no input.agent_id", url)
+	for {
+		url, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(url, "input.agent_id=") {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the URL after picking an agent is %s, with no input.agent_id", url)
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 }
 
