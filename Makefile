@@ -66,6 +66,19 @@ sdk-check: ## Prove third_party/steampipe-plugin-sdk is the module proxy's v5.14
 
 fdw: ## Build Steampipe's Postgres FDW for this plugin (from ../shared/engines) and install it into the machine's PostgreSQL
 	scripts/fdw.sh
+
+.PHONY: powerpipe dashboard-assets
+
+powerpipe: ## Build Powerpipe v1.5.2 (from ../shared/engines) into ~/.cache/bluejay, linked as bin/powerpipe, for the mod's tests
+	scripts/powerpipe.sh binary
+
+dashboard-assets: ## Build Powerpipe's dashboard UI into ~/.cache/bluejay, linked as bin/dashboard-assets, for powerpipe server
+	scripts/powerpipe.sh assets
+
+.PHONY: screenshots
+
+screenshots: ## Run the browser test (needs make fdw, powerpipe, dashboard-assets) and keep its screenshots of the dashboards in docs/img
+	BLUEJAY_SCREENSHOTS=$(CURDIR)/docs/img BLUEJAY_REQUIRE_FDW=1 BLUEJAY_REQUIRE_POWERPIPE=1 $(GO) test -count=1 -run TestDashboardsInBrowser ./powerpipetest
 .PHONY: demo sql
 
 demo: ## Run sample queries on the fake API with SQLite (no account, no network)
@@ -84,6 +97,8 @@ bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a re
 	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWScan|FDWSessionStart|GRPCScan|SQLiteScan' -benchtime=5x ./fdwtest
 	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWManyAgents|FDWJoinInnerScans|FDWOwnerJoin' -benchtime=3x ./fdwtest
 	$(GO) test -run '^$$' -bench Open -benchtime=10x ./engine
+	@# the whole mod: powerpipe benchmark run all through the FDW beside bluejay-sql check all (needs make powerpipe)
+	BLUEJAY_REQUIRE_FDW=1 BLUEJAY_REQUIRE_POWERPIPE=1 $(GO) test -run '^$$' -bench 'PowerpipeBenchmarkRunAll|CheckAllSQLite' -benchtime=3x ./powerpipetest
 
 .PHONY: fuzz
 

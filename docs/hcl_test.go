@@ -3,6 +3,7 @@ package docs_test
 import (
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/bluejay-community/steampipe-plugin-bluejay/bluejay"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness/powerpipe"
 )
 
 var hclBlock = regexp.MustCompile("(?s)```hcl\n(.*?)```")
@@ -41,6 +43,10 @@ func TestConfigExamplesLoad(t *testing.T) {
 			for _, b := range file.Body.(*hclsyntax.Body).Blocks {
 				switch b.Type {
 				case "connection":
+					if len(b.Labels) == 2 {
+						checkPowerpipeConnection(t, f.path, b)
+						continue
+					}
 					if attr := b.Body.Attributes["type"]; attr != nil {
 						continue // an aggregator: Steampipe's, not the plugin's
 					}
@@ -71,6 +77,25 @@ func TestConfigExamplesLoad(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no hcl blocks in the docs")
+	}
+}
+
+// checkPowerpipeConnection checks a Powerpipe connection block (a .ppc file's, with a type and
+// a name) has the attributes of the one powerpipetest gives Powerpipe, which its tests run.
+func checkPowerpipeConnection(t *testing.T, path string, b *hclsyntax.Block) {
+	t.Helper()
+	tested, diags := hclsyntax.ParseConfig([]byte(powerpipe.ConnectionConfig(powerpipe.Database{})), "tested.ppc", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want := tested.Body.(*hclsyntax.Body).Blocks[0]
+	if !slices.Equal(b.Labels[:1], want.Labels[:1]) {
+		t.Errorf("%s: connection %v: the tests run Powerpipe with a %q connection", path, b.Labels, want.Labels[0])
+	}
+	for name := range b.Body.Attributes {
+		if want.Body.Attributes[name] == nil {
+			t.Errorf("%s: connection %v: %s is not an attribute the tests give Powerpipe", path, b.Labels, name)
+		}
 	}
 }
 

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
 )
 
 // Extension is the name `make fdw` installs the FDW under.
@@ -42,6 +44,9 @@ type ClusterOptions struct {
 	// estimates (a million rows a scan) put every query over jit_above_cost, and compiling it
 	// costs tens of milliseconds a query (docs/performance.md), so it is off unless asked for.
 	JIT bool
+	// TCP makes the server listen on 127.0.0.1 too, at a free port, for clients that build
+	// their connection from a host and a port (Powerpipe's connection blocks).
+	TCP bool
 }
 
 // Cluster is a throwaway PostgreSQL server on a Unix socket in a temp dir.
@@ -50,6 +55,7 @@ type Cluster struct {
 	dir  string
 	cmd  *exec.Cmd
 	cred *syscall.Credential
+	port int
 }
 
 // BinDir finds the server binaries of the PostgreSQL that pg_config names (the one `make fdw`
@@ -101,7 +107,7 @@ func StartCluster(opts ClusterOptions) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{bin: BinDir(), dir: dir}
+	c := &Cluster{bin: BinDir(), dir: dir, port: 5432}
 	if err := c.start(opts); err != nil {
 		c.Stop()
 		return nil, err
@@ -122,7 +128,14 @@ func (c *Cluster) start(opts ClusterOptions) error {
 	if err != nil {
 		return err
 	}
-	c.cmd = c.command(opts.Env, "postgres", "-D", data, "-k", c.dir, "-c", "listen_addresses=", "-p", "5432",
+	listen := ""
+	if opts.TCP {
+		if c.port, err = harness.FreePort(); err != nil {
+			return err
+		}
+		listen = "127.0.0.1"
+	}
+	c.cmd = c.command(opts.Env, "postgres", "-D", data, "-k", c.dir, "-c", "listen_addresses="+listen, "-p", strconv.Itoa(c.port),
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "TimeZone=UTC", "-c", "max_connections=300", "-c", "jit="+strconv.FormatBool(opts.JIT))
 	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
@@ -179,11 +192,14 @@ func (c *Cluster) command(env []string, name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// Port is the server's port: its TCP port with ClusterOptions.TCP, else its socket's number.
+func (c *Cluster) Port() int { return c.port }
+
 // LogPath is the server's log: the plugin's log lines land there too.
 func (c *Cluster) LogPath() string { return filepath.Join(c.dir, "server.log") }
 
 func (c *Cluster) connect(ctx context.Context, database string) (*pgx.Conn, error) {
-	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=5432 user=postgres dbname=%s sslmode=disable", c.dir, database))
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", c.dir, c.port, database))
 	if err != nil {
 		return nil, err
 	}

@@ -93,6 +93,9 @@ import foreign schema %[3]s from server steampipe_%[3]s into %[3]s;`,
 	return nil
 }
 
+// Name is the database's name, for clients other than Session.
+func (db *DB) Name() string { return db.name }
+
 // SessionOptions configure one database connection.
 type SessionOptions struct {
 	// Cache turns Steampipe's query cache on for the session: it is on by default in

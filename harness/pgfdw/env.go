@@ -21,6 +21,8 @@ type EnvOptions struct {
 	ServerEnv []string
 	// JIT leaves the server's JIT compiler on (ClusterOptions.JIT).
 	JIT bool
+	// TCP makes the server listen on 127.0.0.1 (ClusterOptions.TCP).
+	TCP bool
 }
 
 // Env is what a test or a benchmark of SQL through the FDW needs: a throwaway PostgreSQL
@@ -41,7 +43,7 @@ func StartEnv(ctx context.Context, opts EnvOptions) (*Env, error) {
 		e.API, e.ownAPI = fakeapi.NewServer(opts.API), true
 	}
 	var err error
-	if e.Cluster, err = StartCluster(ClusterOptions{Env: opts.ServerEnv, JIT: opts.JIT}); err != nil {
+	if e.Cluster, err = StartCluster(ClusterOptions{Env: opts.ServerEnv, JIT: opts.JIT, TCP: opts.TCP}); err != nil {
 		e.Close()
 		return nil, err
 	}

@@ -1,0 +1,46 @@
+package powerpipetest
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+	"testing"
+
+	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
+	"github.com/bluejay-community/steampipe-plugin-bluejay/harness"
+)
+
+// Every benchmark of the mod on the fake account, as users run it: `powerpipe benchmark run all`
+// through the FDW (a fresh Powerpipe process, its sessions fresh plugins), beside
+// `bluejay-sql check all` (a fresh process on the SQLite engine). The issue's target: Powerpipe within 2x.
+
+func BenchmarkPowerpipeBenchmarkRunAll(b *testing.B) {
+	e := sharedEnv(b)
+	for b.Loop() {
+		res, err := e.pp.Run(context.Background(), "benchmark", "run", "all", "--output", "none", "--progress=false")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Exit != exitAlarm {
+			b.Fatalf("exit status %d, want %d (the fake account has alarms)\n%s", res.Exit, exitAlarm, res.Stderr)
+		}
+	}
+}
+
+func BenchmarkCheckAllSQLite(b *testing.B) {
+	e := sharedEnv(b)
+	bin, err := harness.BuildPackage("./cmd/bluejay-sql")
+	if err != nil {
+		b.Fatal(err)
+	}
+	config := engine.FakeHCL(e.api, fakeapi.DefaultAPIKey)
+	for b.Loop() {
+		cmd := exec.Command(bin, "check", "--config", config, "--output", "json", "--progress", "off", "all")
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			b.Fatalf("bluejay-sql check: %v, want exit status 1 (the fake account has alarms)\n%s", err, out)
+		}
+	}
+}
