@@ -126,6 +126,21 @@ func decodeEvaluations(r *api.SimulationResult) ([]api.Evaluation, error) {
 	return out, nil
 }
 
+// simulationResultWording words the evaluation's columns for a test call, whose caller is simulated.
+var simulationResultWording = evaluationWording{call: "test call", descriptions: map[string]string{
+	"redundancy":      "Whether the agent was redundant.",
+	"goal_success":    "Whether the agent achieved the simulated caller's goal.",
+	"num_turns":       "Number of turns the agent took.",
+	"latency_avg":     "Average agent response latency (ms).",
+	"latency_p50":     "50th percentile agent response latency (ms).",
+	"latency_p90":     "90th percentile agent response latency (ms).",
+	"latency_p95":     "95th percentile agent response latency (ms).",
+	"latency_p99":     "99th percentile agent response latency (ms).",
+	"latency_max":     "Maximum agent response latency (ms).",
+	"sentiment_label": "Overall sentiment label of the simulated caller.",
+	"sentiment_score": "Overall sentiment score of the simulated caller.",
+}}
+
 func simulationResultColumns() []*plugin.Column {
 	type R = *simulationResultRow
 	ev := func(r R) *api.Evaluation {
@@ -134,13 +149,7 @@ func simulationResultColumns() []*plugin.Column {
 		}
 		return r.Eval
 	}
-	lat := func(r R) *api.Latency {
-		if l := ev(r).Latency; l != nil {
-			return l
-		}
-		return &api.Latency{}
-	}
-	return []*plugin.Column{
+	cols := []*plugin.Column{
 		column("id", proto.ColumnType_STRING, "ID of the test call's result, as text.", func(r R) any { return nonEmpty(r.ID.Value) }),
 		column(colSimulationRunID, proto.ColumnType_STRING, "ID of the run. `where simulation_run_id = '...'` reads that run's results, one request.", func(r R) any { return nonEmpty(r.RunID) }),
 		column(colSimulationID, proto.ColumnType_STRING, "ID of the simulation. `where simulation_id = '...'` reads the results of its runs.", func(r R) any { return nonEmpty(r.SimulationID) }),
@@ -156,27 +165,17 @@ func simulationResultColumns() []*plugin.Column {
 		column("transcript_url", proto.ColumnType_STRING, "URL of the test call's transcript.", func(r R) any { return str(r.TranscriptURL) }),
 		column("audio_url", proto.ColumnType_STRING, "URL of the test call's audio.", func(r R) any { return str(r.AudioURL) }),
 		column("evaluation_id", proto.ColumnType_STRING, "ID of the evaluation the columns below come from.", func(r R) any { return nonEmpty(ev(r).ID) }),
-		column("hallucination", proto.ColumnType_BOOL, "Whether the agent hallucinated during the test call.", func(r R) any { return boolean(ev(r).Hallucination) }),
-		column("hallucination_reasoning", proto.ColumnType_STRING, "Why the evaluation judged hallucination as it did.", func(r R) any { return str(ev(r).HallucinationReasoning) }),
-		column("redundancy", proto.ColumnType_BOOL, "Whether the agent was redundant.", func(r R) any { return boolean(ev(r).Redundancy) }),
-		column("goal_success", proto.ColumnType_BOOL, "Whether the agent achieved the simulated caller's goal.", func(r R) any { return boolean(ev(r).GoalSuccess) }),
-		column("goal_reasoning", proto.ColumnType_STRING, "Why the evaluation judged goal success as it did.", func(r R) any { return str(ev(r).GoalReasoning) }),
-		column("agent_speak_percentage", proto.ColumnType_DOUBLE, "Percentage of the test call during which the agent was speaking.", func(r R) any { return f64(ev(r).AgentSpeakPercentage) }),
-		column("num_turns", proto.ColumnType_INT, "Number of turns the agent took.", func(r R) any { return i64(ev(r).NumTurns) }),
-		column("latency_avg", proto.ColumnType_DOUBLE, "Average agent response latency (ms).", func(r R) any { return f64(lat(r).Avg) }),
-		column("latency_p50", proto.ColumnType_DOUBLE, "50th percentile agent response latency (ms).", func(r R) any { return f64(lat(r).P50) }),
-		column("latency_p90", proto.ColumnType_DOUBLE, "90th percentile agent response latency (ms).", func(r R) any { return f64(lat(r).P90) }),
-		column("latency_p95", proto.ColumnType_DOUBLE, "95th percentile agent response latency (ms).", func(r R) any { return f64(lat(r).P95) }),
-		column("latency_p99", proto.ColumnType_DOUBLE, "99th percentile agent response latency (ms).", func(r R) any { return f64(lat(r).P99) }),
-		column("latency_max", proto.ColumnType_DOUBLE, "Maximum agent response latency (ms).", func(r R) any { return f64(lat(r).Max) }),
-		column("sentiment_label", proto.ColumnType_STRING, "Overall sentiment label of the simulated caller.", func(r R) any { return str(ev(r).SentimentLabel) }),
-		column("sentiment_score", proto.ColumnType_DOUBLE, "Overall sentiment score of the simulated caller.", func(r R) any { return f64(ev(r).SentimentScore) }),
-		column("call_summary", proto.ColumnType_STRING, "Summary of the test call.", func(r R) any { return str(ev(r).CallSummary) }),
-		column("custom_evals_success_rate", proto.ColumnType_DOUBLE, "Success rate of the custom evaluations.", func(r R) any { return f64(ev(r).CustomEvalsSuccessRate) }),
+	}
+	cols = append(cols, flattenedEvaluationColumns(ev, simulationResultWording,
+		"hallucination", "hallucination_reasoning", "redundancy", "goal_success", "goal_reasoning",
+		"agent_speak_percentage", "num_turns", "latency_avg", "latency_p50", "latency_p90", "latency_p95",
+		"latency_p99", "latency_max", "sentiment_label", "sentiment_score", "call_summary",
+		"custom_evals_success_rate")...)
+	return append(cols,
 		column("events", proto.ColumnType_JSON, "Events of the test call: title, start_offset_ms, end_offset_ms, description, tags, metadata.", func(r R) any { return rawJSON(r.Events) }),
 		column("latency", proto.ColumnType_JSON, "The result's own latency block, as the API returns it.", func(r R) any { return rawJSON(r.Latency) }),
 		column("custom_metrics", proto.ColumnType_JSON, "Custom metrics of the test call, as the API returns them.", func(r R) any { return rawJSON(r.CustomMetrics) }),
 		column("evaluations", proto.ColumnType_JSON, "Every evaluation of the test call, as the API returns them.", func(r R) any { return rawJSON(r.Evaluations) }),
 		column("title", proto.ColumnType_STRING, "Title of the resource: the result id.", func(r R) any { return nonEmpty(r.ID.Value) }),
-	}
+	)
 }

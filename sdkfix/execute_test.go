@@ -18,30 +18,13 @@ const settle = 100 * time.Millisecond
 // its one row, so both are waiting when execute next selects: v5.14.1 takes either, at random,
 // and taking the nil row ends the scan as a clean one-row result.
 func TestExecuteKeepsAnErrorThatArrivesWithTheEnd(t *testing.T) {
-	const runs = 20
-	lost := 0
-	h := newHost(t, false)
-	for i := range runs {
-		stream := newGatedStream(context.Background())
-		listDone := make(chan struct{})
-		list := func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
+	// after listDone, the error and the nil row are both queued behind the blocked Send
+	keepsTheErrorEveryRun(t, func(stream *gatedStream, listDone chan struct{}) plugin.HydrateFunc {
+		return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
 			d.StreamListItem(ctx, &item{ID: 1})
 			<-stream.entered // execute is now busy sending the row
 			close(listDone)
 			return nil, errList{"all"}
 		}
-		req := h.request(list, false, 0)
-		result := make(chan error, 1)
-		go func() { result <- h.server.Execute(req, stream) }()
-		<-listDone
-		time.Sleep(settle) // the error and the nil row are both queued behind the blocked Send
-		stream.open()
-		if err := <-result; !wantListError(t, err) {
-			lost++
-			t.Logf("run %d: execute returned %v after %d rows", i, err, stream.rowCount())
-		}
-	}
-	if lost > 0 {
-		t.Fatalf("%d of %d failing scans ended without their error", lost, runs)
-	}
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
@@ -158,6 +159,49 @@ func (s *gatedStream) rowCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rows
+}
+
+// executeGated runs req on h over stream and returns what Execute returns. lineUp returns once
+// the list function has done what the test lines up behind the stream's blocked first Send; after
+// settle, for the SDK's goroutines to reach that state, the stream opens.
+func (h *host) executeGated(req *proto.ExecuteRequest, stream *gatedStream, lineUp func()) error {
+	result := make(chan error, 1)
+	go func() { result <- h.server.Execute(req, stream) }()
+	lineUp()
+	time.Sleep(settle)
+	stream.open()
+	return <-result
+}
+
+// keepsTheErrorEveryRun runs a failing scan 20 times, each over a new gated stream, and fails the
+// test if any ends without the list function's error. listOf gives a run's list function, which
+// closes listDone once it has lined up its part behind the stream's blocked first Send.
+func keepsTheErrorEveryRun(t *testing.T, listOf func(stream *gatedStream, listDone chan struct{}) plugin.HydrateFunc) {
+	t.Helper()
+	const runs = 20
+	lost := 0
+	h := newHost(t, false)
+	for i := range runs {
+		stream := newGatedStream(context.Background())
+		listDone := make(chan struct{})
+		err := h.executeGated(h.request(listOf(stream, listDone), false, 0), stream, func() { <-listDone })
+		if !wantListError(t, err) {
+			lost++
+			t.Logf("run %d: execute returned %v after %d rows", i, err, stream.rowCount())
+		}
+	}
+	if lost > 0 {
+		t.Fatalf("%d of %d failing scans ended without their error", lost, runs)
+	}
+}
+
+// waitForNone polls count, for 2 s at most, until it is 0, and returns its last value.
+func waitForNone(count func() int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	for count() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return count()
 }
 
 // errList is the error every failing list function of these tests returns.

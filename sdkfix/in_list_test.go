@@ -43,20 +43,11 @@ func TestInListHoldsAnErrorPerValue(t *testing.T) {
 		failed.Done()
 		return nil, errList{value}
 	}
-	req := h.request(list, false, 0, "a", "b", "c")
-	result := make(chan error, 1)
-	go func() { result <- h.server.Execute(req, stream) }()
-	failed.Wait()
-	time.Sleep(settle) // the errors are sent, or waiting to be
-	stream.open()
-	if err := <-result; !wantListError(t, err) {
+	// after failed.Wait, the errors are sent, or waiting to be
+	if err := h.executeGated(h.request(list, false, 0, "a", "b", "c"), stream, failed.Wait); !wantListError(t, err) {
 		t.Fatalf("the query ended with %v, want a list call's error", err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for blockedInStreamError() > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := blockedInStreamError(); n > 0 {
+	if n := waitForNone(blockedInStreamError); n > 0 {
 		t.Fatalf("%d list calls still wait to send their error, 2 s after the query ended", n)
 	}
 }

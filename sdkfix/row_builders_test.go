@@ -30,20 +30,10 @@ func TestRowBuildersStopWhenTheQueryFails(t *testing.T) {
 		close(listDone)
 		return nil, errList{"all"}
 	}
-	req := h.request(list, false, 0)
-	result := make(chan error, 1)
-	go func() { result <- h.server.Execute(req, stream) }()
-	<-listDone
-	time.Sleep(settle)
-	stream.open()
-	if err := <-result; !wantListError(t, err) {
+	if err := h.executeGated(h.request(list, false, 0), stream, func() { <-listDone }); !wantListError(t, err) {
 		t.Fatalf("the query ended with %v, want the list function's error", err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for waitingToSendARow() > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := waitingToSendARow(); n > 0 {
+	if n := waitForNone(waitingToSendARow); n > 0 {
 		t.Fatalf("%d row builders still wait to send their row, 2 s after the query failed", n)
 	}
 }

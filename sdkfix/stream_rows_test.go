@@ -15,13 +15,9 @@ import (
 // at random, and taking the closed channel reports the three rows as the whole result (with the
 // cache on, it would also cache them).
 func TestStreamRowsKeepsAnErrorThatArrivesWithTheEnd(t *testing.T) {
-	const runs = 20
-	lost := 0
-	h := newHost(t, false)
-	for i := range runs {
-		stream := newGatedStream(context.Background())
-		listDone := make(chan struct{})
-		list := func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
+	// after listDone, the error is queued and the row channel closed
+	keepsTheErrorEveryRun(t, func(stream *gatedStream, listDone chan struct{}) plugin.HydrateFunc {
+		return func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
 			// the first row holds execute in Send, the second fills its one-row buffer, and
 			// streamRows blocks handing over the third
 			d.StreamListItem(ctx, &item{ID: 1}, &item{ID: 2}, &item{ID: 3})
@@ -30,18 +26,5 @@ func TestStreamRowsKeepsAnErrorThatArrivesWithTheEnd(t *testing.T) {
 			close(listDone)
 			return nil, errList{"all"}
 		}
-		req := h.request(list, false, 0)
-		result := make(chan error, 1)
-		go func() { result <- h.server.Execute(req, stream) }()
-		<-listDone
-		time.Sleep(settle) // the error is queued and the row channel closed
-		stream.open()
-		if err := <-result; !wantListError(t, err) {
-			lost++
-			t.Logf("run %d: execute returned %v after %d rows", i, err, stream.rowCount())
-		}
-	}
-	if lost > 0 {
-		t.Fatalf("%d of %d failing scans ended without their error", lost, runs)
-	}
+	})
 }
