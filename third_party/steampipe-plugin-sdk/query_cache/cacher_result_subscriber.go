@@ -114,10 +114,10 @@ func (s *cacheResultSubscriber) waitUntilDone(ctx context.Context) error {
 			}
 			if cacheHit {
 				// this was a hit - return
-				s.queryCache.Stats.Hits++
+				s.queryCache.Stats.hit()
 				return nil
 			} else {
-				s.queryCache.Stats.Misses++
+				s.queryCache.Stats.miss()
 				return CacheMissError{}
 			}
 		}

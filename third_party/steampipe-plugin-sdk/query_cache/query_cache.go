@@ -439,7 +439,7 @@ func (c *QueryCache) getCachedIndexBucket(ctx context.Context, key string) (*Ind
 	var indexBucket = &sdkproto.IndexBucket{}
 	if err := doGet(ctx, key, c.cache, indexBucket); err != nil {
 		if IsCacheMiss(err) {
-			c.Stats.Misses++
+			c.Stats.miss()
 			log.Printf("[TRACE] getCachedIndexBucket - no item retrieved for cache key %s", key)
 		} else {
 			log.Printf("[WARN] cacheGetResult Get failed %v", err)
@@ -470,7 +470,7 @@ func (c *QueryCache) getCachedQueryResult(ctx context.Context, indexBucketKey st
 		if req.Limit != -1 {
 			limitString = fmt.Sprintf("%d", req.Limit)
 		}
-		c.Stats.Misses++
+		c.Stats.miss()
 		log.Printf("[INFO] getCachedQueryResult found no index item- no cached data covers columns %v, limit %s (%s)", req.Columns, limitString, req.CallId)
 		return nil, new(CacheMissError)
 	}
