@@ -31,7 +31,7 @@ func TestScanFormatsOnlyTheLinesItsLevelPrints(t *testing.T) {
 		if n := counter.n.Load(); n <= 1 {
 			t.Errorf("at TRACE the matrix item was formatted %d times, want more than once: its [TRACE] lines were not formatted", n)
 		}
-		for _, line := range []string{"[TRACE] matrix-TRACE: unfiltered matrix: [map[region:region-counted]]", "[INFO]  matrix-TRACE: calling fetchItems, table: matrix_item, matrixItem: [map[region:region-counted]]"} {
+		for _, line := range []string{"[TRACE] matrix-TRACE: unfiltered matrix: [map[region:region-counted]]", "[INFO]  matrix-TRACE: calling fetchItems, table: matrix_item, matrixItem: [map[region:region-counted]]", "[INFO]  matrix-TRACE: Plugin execute table name: matrix_item quals:"} {
 			if !strings.Contains(stderr, line) {
 				t.Errorf("at TRACE the log has no %q:\n%s", line, tail(stderr, 3000))
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/turbot/steampipe-plugin-sdk/v5/error_helpers"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
 	"github.com/turbot/steampipe-plugin-sdk/v5/query_cache"
 	"github.com/turbot/steampipe-plugin-sdk/v5/rate_limiter"
@@ -202,8 +203,12 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 	// when done, remove call id from map
 	defer p.clearCallId(req.CallId)
 
-	log.Printf("[INFO] Plugin execute table name: %s quals: %s (%s)", req.Table, grpc.QualMapToLogLine(req.QueryContext.Quals), req.CallId)
-	defer log.Printf("[INFO]  Plugin execute complete (%s)", req.CallId)
+	// the quals' text (protobuf's text format of every qual) costs more than the line: build it only
+	// when the line is printed
+	if logPrints("[INFO]") {
+		log.Printf("[INFO] Plugin execute table name: %s quals: %s (%s)", req.Table, grpc.QualMapToLogLine(req.QueryContext.Quals), req.CallId)
+	}
+	defer logging.Printf("[INFO]  Plugin execute complete (%s)", req.CallId)
 
 	outputChan := make(chan *proto.ExecuteResponse, len(req.ExecuteConnectionData))
 	errorChan := make(chan error, len(req.ExecuteConnectionData))
@@ -235,37 +240,37 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 		if connectionData != nil && connectionData.AggregatedTablesByConnection != nil {
 			if tablesForConnection, ok := connectionData.AggregatedTablesByConnection[connectionName]; ok {
 				if _, ok := tablesForConnection[req.Table]; !ok {
-					log.Printf("[WARN] aggregator connection %s, child connection %s does not provide table %s, skipping",
+					logging.Printf("[WARN] aggregator connection %s, child connection %s does not provide table %s, skipping",
 						connectionData.Connection.Name, connectionName, req.Table)
 					continue
 				}
 			} else {
 				// not expected
-				log.Printf("[WARN] aggregator connection %s has no data for child connection %s",
+				logging.Printf("[WARN] aggregator connection %s has no data for child connection %s",
 					connectionData.Connection.Name, connectionName)
 				// just carry on
 			}
 		}
 		outputWg.Add(1)
 
-		log.Printf("[INFO] Plugin execute connection %s", connectionName)
+		logging.Printf("[INFO] Plugin execute connection %s", connectionName)
 
 		go func(c string) {
 			defer outputWg.Done()
 
-			log.Printf("[TRACE] Plugin execute goroutine for connection %s", c)
+			logging.Printf("[TRACE] Plugin execute goroutine for connection %s", c)
 			if err := sem.Acquire(ctx, 1); err != nil {
 				return
 			}
 			defer sem.Release(1)
-			log.Printf("[TRACE] acquired sem")
+			logging.Printf("[TRACE] acquired sem")
 
 			// execute the scan for this connection
 			if err := p.executeForConnection(ctx, req, c, outputChan, logger); err != nil {
-				log.Printf("[WARN] executeForConnection %s returned error %s, writing to CHAN", c, err.Error())
+				logging.Printf("[WARN] executeForConnection %s returned error %s, writing to CHAN", c, err.Error())
 				errorChan <- err
 			}
-			log.Printf("[TRACE] executeForConnection %s returned", c)
+			logging.Printf("[TRACE] executeForConnection %s returned", c)
 		}(connectionName)
 	}
 
@@ -275,7 +280,7 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 		outputWg.Wait()
 		// so all executeForConnection calls are complete
 		// stream a nil row to indicate completion
-		log.Printf("[INFO] output wg complete - send nil response (%s)", req.CallId)
+		logging.Printf("[INFO] output wg complete - send nil response (%s)", req.CallId)
 
 		outputChan <- nil
 	}()
@@ -286,12 +291,12 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 		case row := <-outputChan:
 			// nil row means that one connection is done streaming
 			if row == nil {
-				log.Printf("[INFO] empty row on output channel - we are done ")
+				logging.Printf("[INFO] empty row on output channel - we are done ")
 				complete = true
 
 				// if the stream is a grpc stream, no need to send a nil item - break out
 				if _, ok := stream.(proto.WrapperPlugin_ExecuteServer); ok {
-					log.Printf("[INFO] return without streaming nil row as this is GRPC stream")
+					logging.Printf("[INFO] return without streaming nil row as this is GRPC stream")
 					break
 				}
 				// a failed scan sends no nil row: the caller reports its error on the local stream,
@@ -300,7 +305,7 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 					break
 				}
 				// fall through to send empty row (required if using local stream)
-				log.Printf("[INFO] Sending nil row")
+				logging.Printf("[INFO] Sending nil row")
 				if err := stream.Send(row); err != nil {
 					// ignore context cancellation - they will get picked up further downstream
 					if !error_helpers.IsContextCancelledError(err) {
@@ -317,7 +322,7 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 			}
 		case err := <-errorChan:
 			if !error_helpers.IsContextCancelledError(err) {
-				log.Printf("[WARN] error channel received %s", err.Error())
+				logging.Printf("[WARN] error channel received %s", err.Error())
 			}
 			errors = append(errors, err)
 		}
@@ -327,7 +332,7 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 	// taken it first: collect any error it left behind, so that a failed scan is never reported as done
 	errors = append(errors, drainErrors(errorChan)...)
 
-	log.Printf("[INFO] Plugin execute table: %s closing error chan and output chan (%s)", req.Table, req.CallId)
+	logging.Printf("[INFO] Plugin execute table: %s closing error chan and output chan (%s)", req.Table, req.CallId)
 	close(outputChan)
 	close(errorChan)
 

@@ -734,10 +734,10 @@ func (d *QueryData) streamRows(ctx context.Context, rowChan chan *proto.Row, don
 	ctx, span := telemetry.StartSpan(ctx, d.Table.Plugin.Name, "QueryData.streamRows (%s)", d.Table.Name)
 	defer span.End()
 
-	log.Printf("[INFO] QueryData streamRows (%s)", d.connectionCallId)
+	logging.Printf("[INFO] QueryData streamRows (%s)", d.connectionCallId)
 
 	defer func() {
-		log.Printf("[INFO] QueryData streamRows DONE (%s)", d.connectionCallId)
+		logging.Printf("[INFO] QueryData streamRows DONE (%s)", d.connectionCallId)
 
 		// if there is an error or cancellation, abort the pending set
 		// if the context is cancelled and the parent callId is in the list of completed executions,
@@ -750,9 +750,9 @@ func (d *QueryData) streamRows(ctx context.Context, rowChan chan *proto.Row, don
 		// now recheck error
 		if err != nil {
 			if error_helpers.IsContextCancelledError(err) {
-				log.Printf("[INFO] streamRows execution has been cancelled - calling queryCache.AbortSet (%s)", d.connectionCallId)
+				logging.Printf("[INFO] streamRows execution has been cancelled - calling queryCache.AbortSet (%s)", d.connectionCallId)
 			} else {
-				log.Printf("[WARN] streamRows execution has failed: %s - calling queryCache.AbortSet (%s)", d.connectionCallId, err.Error())
+				logging.Printf("[WARN] streamRows execution has failed: %s - calling queryCache.AbortSet (%s)", d.connectionCallId, err.Error())
 			}
 			d.plugin.queryCache.AbortSet(ctx, d.connectionCallId, err)
 		} else {
@@ -761,9 +761,9 @@ func (d *QueryData) streamRows(ctx context.Context, rowChan chan *proto.Row, don
 				cacheErr := d.plugin.queryCache.EndSet(ctx, d.connectionCallId)
 				if cacheErr != nil {
 					// just log error, do not fail
-					log.Printf("[WARN] cache EndSet failed: %v", cacheErr)
+					logging.Printf("[WARN] cache EndSet failed: %v", cacheErr)
 				} else {
-					log.Printf("[TRACE] cache EndSet succeeded")
+					logging.Printf("[TRACE] cache EndSet succeeded")
 				}
 			}
 		}
@@ -773,8 +773,8 @@ func (d *QueryData) streamRows(ctx context.Context, rowChan chan *proto.Row, don
 		// wait for either an item or an error
 		select {
 		case err := <-d.errorChan:
-			log.Printf("[TRACE] streamRows error chan select: %v", err)
-			log.Printf("[TRACE] aborting cache set operation")
+			logging.Printf("[TRACE] streamRows error chan select: %v", err)
+			logging.Printf("[TRACE] aborting cache set operation")
 
 			// close done chan - this will cancel buildRowsAsync
 			close(doneChan)
@@ -783,7 +783,7 @@ func (d *QueryData) streamRows(ctx context.Context, rowChan chan *proto.Row, don
 		case row := <-rowChan:
 			// nil row means we are done streaming
 			if row == nil {
-				log.Printf("[INFO] streamRows - nil row, stop streaming (%s)", d.connectionCallId)
+				logging.Printf("[INFO] streamRows - nil row, stop streaming (%s)", d.connectionCallId)
 				// rowChan is closed after a failed list call queues its error, and the select may
 				// have taken the closed channel first: a queued error still fails the scan
 				select {
@@ -803,7 +803,7 @@ func (d *QueryData) streamRows(ctx context.Context, rowChan chan *proto.Row, don
 					// (this deletes already-cached pages)
 					var noSubscribersError query_cache.NoSubscribersError
 					if errors.As(err, &noSubscribersError) {
-						log.Printf("[INFO] streamRows - set request has no subscribers, cancelling the scan (%s)", d.connectionCallId)
+						logging.Printf("[INFO] streamRows - set request has no subscribers, cancelling the scan (%s)", d.connectionCallId)
 						d.cancel()
 						// abort the set operation
 						d.plugin.queryCache.AbortSet(ctx, d.connectionCallId, err)
