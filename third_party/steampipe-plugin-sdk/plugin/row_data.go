@@ -156,10 +156,12 @@ func (r *rowData) waitForHydrateCallsToComplete(rowDataCtx context.Context) (*pr
 // generate the column values for all requested columns
 func (r *rowData) getColumnValues(ctx context.Context) (*proto.Row, error) {
 	row := &proto.Row{Columns: make(map[string]*proto.Column)}
+	// the quals every column's transform is given, made once a row rather than once a column
+	qualValueMap := r.queryData.Quals.ToQualMap()
 
 	// queryData.columns contains all columns returned by the hydrate calls which have been executed
 	for _, column := range r.queryData.columns {
-		val, err := r.table.getColumnValue(ctx, r, column)
+		val, err := r.table.getColumnValue(ctx, r, column, qualValueMap)
 		if err != nil {
 			return nil, err
 		}

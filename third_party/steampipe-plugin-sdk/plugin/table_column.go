@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/turbot/go-kit/helpers"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/quals"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
 	"log"
 )
@@ -28,7 +29,7 @@ func (t *Table) getColumnType(columnName string) proto.ColumnType {
 }
 
 // take the raw value returned by the get/list/hydrate call, apply transforms and convert to protobuf value
-func (t *Table) getColumnValue(ctx context.Context, rowData *rowData, column *QueryColumn) (*proto.Column, error) {
+func (t *Table) getColumnValue(ctx context.Context, rowData *rowData, column *QueryColumn, qualValueMap map[string]quals.QualSlice) (*proto.Column, error) {
 	hydrateItem, err := rowData.GetColumnData(column)
 	if err != nil {
 		log.Printf("[ERROR] table '%s' failed to get column data: %s (%s)", t.Name, err.Error(), rowData.queryData.connectionCallId)
@@ -42,7 +43,6 @@ func (t *Table) getColumnValue(ctx context.Context, rowData *rowData, column *Qu
 		// NOTE: we must call getColumnTransforms to ensure the default is used if none is defined
 		columnTransforms := t.getColumnTransforms(column)
 
-		qualValueMap := rowData.queryData.Quals.ToQualMap()
 		transformData := &transform.TransformData{
 			HydrateItem:    hydrateItem,
 			HydrateResults: rowData.hydrateResults,
