@@ -42,7 +42,7 @@ func tableBluejayCall(_ context.Context) *plugin.Table {
 		Cache:       callLogCache,
 		List: &plugin.ListConfig{
 			Hydrate:    listCalls,
-			KeyColumns: callLogKeyColumns(callTimeColumns...),
+			KeyColumns: callKeyColumns(),
 			Tags:       CallLogsTags,
 		},
 		Get: &plugin.GetConfig{
@@ -59,6 +59,21 @@ func tableBluejayCall(_ context.Context) *plugin.Table {
 		},
 		Columns: callColumns(),
 	}
+}
+
+// callKeyColumns are id, for PostgreSQL's sake, then bluejay_call's quals. The SDK reads a call
+// by id through Get whenever the query gives one, so the list function never sees it. But the
+// FDW builds its parameterized paths from the list key columns alone: with id not among them, it
+// offered `id` only paired with another qual (`agent_id = '42'`), priced at half the rows of a
+// key column alone, so that bluejay_call was the cheaper inner side of any join on its id and
+// PostgreSQL drove a join with quals on the call only from the unconstrained side (every row of
+// the account, docs/joins.md). As a key column, id is a path of its own, priced as the per-call
+// tables' call_id. It comes first because the planner keeps the first of paths of equal cost,
+// and a path by agent_id alone would re-read the whole window once per outer row and drop the
+// join's id clause (the FDW gives a path only its own column's clauses).
+func callKeyColumns() plugin.KeyColumnSlice {
+	return append(plugin.KeyColumnSlice{{Name: "id", Require: plugin.Optional, Operators: []string{quals.QualOperatorEqual}}},
+		callLogKeyColumns(callTimeColumns...)...)
 }
 
 func callColumns() []*plugin.Column {
