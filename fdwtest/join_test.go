@@ -1,6 +1,7 @@
 package fdwtest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -137,4 +138,32 @@ func sortedRows(rows [][]string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestFDWOneSidedJoinReadsTheCallsFirst: the join of docs/joins.md with quals on the call only
+// scans bluejay_call once, with its quals, and then the tool calls once per call, by call_id.
+// On the FDW's prices both orders tie (three columns each side, 200 rows for either inner path)
+// and PostgreSQL keeps the first table of the from list; with id not a key column of
+// bluejay_call, the calls were the cheaper inner side and PostgreSQL scanned every tool call of
+// the account first, then looked each up: 4,357 inner scans.
+func TestFDWOneSidedJoinReadsTheCallsFirst(t *testing.T) {
+	env := sharedEnv(t)
+	calls := len(env.API.Expected("42", "", "7days"))
+	plan := query(t, session(t, env, false), "explain (analyze, costs off, timing off, summary off) "+joinCases[0].join)
+	var lines []string
+	for _, row := range plan.Rows {
+		lines = append(lines, strings.TrimSpace(row[0]))
+	}
+	t.Logf("plan:\n%s", strings.Join(lines, "\n"))
+	var scans []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "->  Foreign Scan") {
+			scans = append(scans, l)
+		}
+	}
+	outer := fmt.Sprintf("->  Foreign Scan on bluejay_call c (actual rows=%d loops=1)", calls)
+	inner := fmt.Sprintf("loops=%d)", calls)
+	if len(scans) != 2 || scans[0] != outer || !strings.HasPrefix(scans[1], "->  Foreign Scan on bluejay_call_tool_call t ") || !strings.HasSuffix(scans[1], inner) {
+		t.Fatalf("want %q, then the tool calls' scan with %s: the calls first, then the tool calls of each", outer, inner)
+	}
 }
