@@ -266,7 +266,8 @@ func qualValueStrings(v *proto.QualValue) []string {
 		}
 		return out
 	}
-	if s, ok := v.Value.(*proto.QualValue_StringValue); ok {
+	// A NULL in an `= any(array)` list arrives as nil, or as a value without a value: no string.
+	if s, ok := v.GetValue().(*proto.QualValue_StringValue); ok {
 		return []string{s.StringValue}
 	}
 	return nil

@@ -154,3 +154,21 @@ func TestAnInListMemberChecksTheWholeList(t *testing.T) {
 		}
 	}
 }
+
+// TestANullInAnAgentListIsNoAgent: `agent_id = any('{42,NULL}')` reaches the list call for '42'
+// with the whole list, NULL as nil, in QueryContext; the check of the whole list reads the NULL
+// as no value rather than failing on it.
+func TestANullInAnAgentListIsNoAgent(t *testing.T) {
+	str := &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: "42"}}
+	list := &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: &proto.QualValueList{Values: []*proto.QualValue{str, nil, {}}}}}
+	d := &plugin.QueryData{
+		EqualsQuals: map[string]*proto.QualValue{colAgentID: str},
+		QueryContext: &plugin.QueryContext{UnsafeQuals: map[string]*proto.Quals{colAgentID: {Quals: []*proto.Qual{{
+			FieldName: colAgentID, Operator: &proto.Qual_StringValue{StringValue: "="}, Value: list,
+		}}}}},
+	}
+	r, err := scanRequestFor(d, settings{}, time.Now())
+	if err != nil || fmt.Sprint(r.AgentIDs) != "[42]" {
+		t.Fatalf("agents %v, error %v; want agent 42 and no error", r.AgentIDs, err)
+	}
+}
