@@ -172,3 +172,23 @@ func TestANullInAnAgentListIsNoAgent(t *testing.T) {
 		t.Fatalf("agents %v, error %v; want agent 42 and no error", r.AgentIDs, err)
 	}
 }
+
+// TestTheFDWsPlaceholderIsRefused: `agent_id = (select ...)` reaches the plugin through
+// Steampipe's Postgres FDW as agent_id = '?' (it reads the value before PostgreSQL computes it);
+// read, it would be no rows. It is refused, for agent_id and label, alone or in a list.
+func TestTheFDWsPlaceholderIsRefused(t *testing.T) {
+	str := func(s string) *proto.QualValue {
+		return &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: s}}
+	}
+	list := &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: &proto.QualValueList{Values: []*proto.QualValue{str("42"), str("?")}}}}
+	for _, column := range []string{colAgentID, colLabel} {
+		for _, v := range []*proto.QualValue{str("?"), list} {
+			d := &plugin.QueryData{EqualsQuals: map[string]*proto.QualValue{column: v}}
+			_, err := scanRequestFor(d, settings{}, time.Now())
+			want := column + " = '?' is what Steampipe's Postgres FDW sends for a value it has not computed yet, such as " + column + " = (select ...)"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s = %v: error %v, want it to say %q", column, v, err, want)
+			}
+		}
+	}
+}
