@@ -108,8 +108,8 @@ func checkNotEmptyOf(column string, values []string, what, fix string) error {
 // uncomputedText is what Steampipe's Postgres FDW v2.2.2 sends for a text qual whose value
 // PostgreSQL has not computed when the scan begins, as for `agent_id = (select ...)` (an init
 // plan): its datumString of a zero datum. Sent on, it reads agent '?', which has no calls: no
-// rows, silently. The plugin cannot tell it from a literal '?', so both are refused; no agent id
-// or label of the API is a lone '?'.
+// rows, silently. The plugin cannot tell it from a literal '?', so both are refused: an agent
+// or a label named '?' alone cannot be read.
 const uncomputedText = "?"
 
 // checkComputed refuses the FDW's placeholder for a value it has not computed, saying what to
