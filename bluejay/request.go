@@ -69,6 +69,11 @@ func scanRequestFor(d *plugin.QueryData, s settings, now time.Time, timeColumns 
 	if err := checkNotEmpty(colLabel, queryQualStrings(d, colLabel), labelFix); err != nil {
 		return scanRequest{}, err
 	}
+	for _, column := range []string{colAgentID, colLabel} {
+		if err := checkComputed(column, queryQualStrings(d, column)); err != nil {
+			return scanRequest{}, err
+		}
+	}
 	if len(r.Labels) == 0 {
 		r.Labels = []string{""}
 	}
@@ -95,6 +100,24 @@ func checkNotEmptyOf(column string, values []string, what, fix string) error {
 	for _, v := range values {
 		if v == "" {
 			return fmt.Errorf("%s = '' matches no %s; %s", column, what, fix)
+		}
+	}
+	return nil
+}
+
+// uncomputedText is what Steampipe's Postgres FDW v2.2.2 sends for a text qual whose value
+// PostgreSQL has not computed when the scan begins, as for `agent_id = (select ...)` (an init
+// plan): its datumString of a zero datum. Sent on, it reads agent '?', which has no calls: no
+// rows, silently. The plugin cannot tell it from a literal '?', so both are refused: an agent
+// or a label named '?' alone cannot be read.
+const uncomputedText = "?"
+
+// checkComputed refuses the FDW's placeholder for a value it has not computed, saying what to
+// write instead.
+func checkComputed(column string, values []string) error {
+	for _, v := range values {
+		if v == uncomputedText {
+			return fmt.Errorf("%[1]s = '%[2]s' is what Steampipe's Postgres FDW sends for a value it has not computed yet, such as %[1]s = (select ...), so it is refused rather than answered with no rows; use %[1]s in (select ...), a join, or the value itself", column, uncomputedText)
 		}
 	}
 	return nil
@@ -266,7 +289,8 @@ func qualValueStrings(v *proto.QualValue) []string {
 		}
 		return out
 	}
-	if s, ok := v.Value.(*proto.QualValue_StringValue); ok {
+	// A NULL in an `= any(array)` list arrives as nil, or as a value without a value: no string.
+	if s, ok := v.GetValue().(*proto.QualValue_StringValue); ok {
 		return []string{s.StringValue}
 	}
 	return nil

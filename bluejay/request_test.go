@@ -154,3 +154,41 @@ func TestAnInListMemberChecksTheWholeList(t *testing.T) {
 		}
 	}
 }
+
+// TestANullInAnAgentListIsNoAgent: `agent_id = any('{42,NULL}')` reaches the list call for '42'
+// with the whole list, NULL as nil, in QueryContext; the check of the whole list reads the NULL
+// as no value rather than failing on it.
+func TestANullInAnAgentListIsNoAgent(t *testing.T) {
+	str := &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: "42"}}
+	list := &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: &proto.QualValueList{Values: []*proto.QualValue{str, nil, {}}}}}
+	d := &plugin.QueryData{
+		EqualsQuals: map[string]*proto.QualValue{colAgentID: str},
+		QueryContext: &plugin.QueryContext{UnsafeQuals: map[string]*proto.Quals{colAgentID: {Quals: []*proto.Qual{{
+			FieldName: colAgentID, Operator: &proto.Qual_StringValue{StringValue: "="}, Value: list,
+		}}}}},
+	}
+	r, err := scanRequestFor(d, settings{}, time.Now())
+	if err != nil || fmt.Sprint(r.AgentIDs) != "[42]" {
+		t.Fatalf("agents %v, error %v; want agent 42 and no error", r.AgentIDs, err)
+	}
+}
+
+// TestTheFDWsPlaceholderIsRefused: `agent_id = (select ...)` reaches the plugin through
+// Steampipe's Postgres FDW as agent_id = '?' (it reads the value before PostgreSQL computes it);
+// read, it would be no rows. It is refused, for agent_id and label, alone or in a list.
+func TestTheFDWsPlaceholderIsRefused(t *testing.T) {
+	str := func(s string) *proto.QualValue {
+		return &proto.QualValue{Value: &proto.QualValue_StringValue{StringValue: s}}
+	}
+	list := &proto.QualValue{Value: &proto.QualValue_ListValue{ListValue: &proto.QualValueList{Values: []*proto.QualValue{str("42"), str("?")}}}}
+	for _, column := range []string{colAgentID, colLabel} {
+		for _, v := range []*proto.QualValue{str("?"), list} {
+			d := &plugin.QueryData{EqualsQuals: map[string]*proto.QualValue{column: v}}
+			_, err := scanRequestFor(d, settings{}, time.Now())
+			want := column + " = '?' is what Steampipe's Postgres FDW sends for a value it has not computed yet, such as " + column + " = (select ...)"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s = %v: error %v, want it to say %q", column, v, err, want)
+			}
+		}
+	}
+}

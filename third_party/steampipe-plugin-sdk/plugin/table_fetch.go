@@ -461,8 +461,21 @@ func (t *Table) doListForQualValues(ctx context.Context, queryData *QueryData, k
 	var listWg sync.WaitGroup
 
 	log.Printf("[TRACE] doListForQualValues - qual value is a list - executing list for each qual value item, qualValueList: %v", qualValueList)
+	// Steampipe's Postgres FDW evaluates a qual's value when the scan begins, before PostgreSQL
+	// has computed an init plan, and turns the array of `col = any(array(select ...))` into an
+	// empty list. An empty list cannot be told from `col = any('{}')`, and no rows would be a
+	// silent wrong answer for the first, so both are refused.
+	if len(qualValueList.Values) == 0 {
+		queryData.streamError(emptyListQualError(keyColumn))
+		return
+	}
 	// we will make a copy of  queryData and update KeyColumnQuals to replace the list value with a single qual value
 	for _, qv := range qualValueList.Values {
+		// A NULL in the list matches no row (NULL = x is never true); passed on, it would be a
+		// list call without this qual, reading every row.
+		if qv.GetValue() == nil {
+			continue
+		}
 		log.Printf("[TRACE] executeListCall passing updated query data, qv: %v", qv)
 		// make a shallow copy of the query data and modify the value of the key column qual to be the value list item
 		queryDataCopy := queryData.shallowCopy()
@@ -480,6 +493,11 @@ func (t *Table) doListForQualValues(ctx context.Context, queryData *QueryData, k
 	}
 	// and we are done
 	listWg.Wait()
+}
+
+// emptyListQualError says why an empty list qual is refused, and what to write instead.
+func emptyListQualError(column string) error {
+	return fmt.Errorf("%[1]s = any(...) was given an empty list, which Steampipe's Postgres FDW also passes for an array it has not computed yet, such as = any(array(select ...)); rather than answer with no rows, the scan is refused: use %[1]s in (select ...), a join, or list the values", column)
 }
 
 func (t *Table) doList(ctx context.Context, queryData *QueryData, listCall namedHydrateFunc) {
