@@ -24,8 +24,12 @@ type errorCase struct {
 	early bool
 }
 
-func sharedSession(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
-	return session(t, env, false), func() {}, nil
+// sharedDBSession is a fresh session on the shared database, closed by the undo func so that
+// BenchmarkFDWErrorLoss's hundreds of runs each use a fresh backend without reaching
+// max_connections.
+func sharedDBSession(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
+	s := session(t, env, false)
+	return s, s.Close, nil
 }
 
 // configSession is a session on a database of its own, whose connection config is cfg.
@@ -56,7 +60,8 @@ func with422(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error) {
 		body := `{"detail":[{"type":"literal_error","loc":["query","last"],"msg":"Input should be '1day' or 'all'","input":"7days"}]}`
 		return http.StatusUnprocessableEntity, http.Header{"Content-Type": {"application/json"}}, []byte(body), true
 	})
-	return session(t, env, false), func() { env.API.SetRawResponse(nil) }, nil
+	s, closeSession, err := sharedDBSession(t, env)
+	return s, func() { env.API.SetRawResponse(nil); closeSession() }, err
 }
 
 // run sets the case up and runs its query; the error is the one setting up or the query
@@ -93,16 +98,16 @@ func withFault500FromPage3(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func()
 }
 
 var errorCases = []errorCase{
-	{"bad last", sharedSession, "select count(*) from bluejay_call where agent_id = '42' and last = '2days'", `last = "2days" is not a window the API accepts`, true},
+	{"bad last", sharedDBSession, "select count(*) from bluejay_call where agent_id = '42' and last = '2days'", `last = "2days" is not a window the API accepts`, true},
 	{"wrong key", configSession(map[string]any{"api_key": "not-the-key"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "the API rejected the API key (HTTP 401", false},
 	{"422", with422, "select count(*) from bluejay_call where agent_id = '42' and last = '7days'", "HTTP 422: query.last: Input should be '1day' or 'all'", false},
 	{"non-loopback base_url", configSession(map[string]any{"base_url": "http://192.0.2.1"}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "uses plain http to a host that is not loopback", false},
 	{"HTTP 500, no retries", withFault500, "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "HTTP 500", false},
 	{"HTTP 500 from page 3 on", withFault500FromPage3, "select count(*) from bluejay_call where agent_id = '42' and last = 'all'", "HTTP 500", false},
 	{"no key", configSession(map[string]any{"api_key": nil}), "select count(*) from bluejay_call where agent_id = '42' and last = '1day'", "BLUEJAY_API_KEY", false},
-	{"empty agent_id", sharedSession, "select count(*) from bluejay_call where agent_id = '' and last = '1day'", "agent_id = '' matches no call", true},
-	{"empty value in an agent_id IN list", sharedSession, "select count(*) from bluejay_call where agent_id in ('42', '') and last = '1day'", "agent_id = '' matches no call", true},
-	{"bad last with an id", sharedSession, "select count(*) from bluejay_call_event where call_id = 'nope' and last = '2days'", `last = "2days" is not a window the API accepts`, true},
+	{"empty agent_id", sharedDBSession, "select count(*) from bluejay_call where agent_id = '' and last = '1day'", "agent_id = '' matches no call", true},
+	{"empty value in an agent_id IN list", sharedDBSession, "select count(*) from bluejay_call where agent_id in ('42', '') and last = '1day'", "agent_id = '' matches no call", true},
+	{"bad last with an id", sharedDBSession, "select count(*) from bluejay_call_event where call_id = 'nope' and last = '2days'", `last = "2days" is not a window the API accepts`, true},
 }
 
 // TestFDWErrorsReachTheClient: each failure reaches the SQL client as an error that says what

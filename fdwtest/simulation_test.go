@@ -118,12 +118,12 @@ func with422OnRuns(t testing.TB, env *pgfdw.Env) (*pgfdw.Session, func(), error)
 }
 
 var testingErrorCases = []errorCase{
-	{"non-numeric simulation id", sharedSession, "select count(*) from bluejay_simulation_run where simulation_id = 'abc'", `simulation_id = "abc" is not a simulation id`, true},
-	{"non-numeric value in a simulation id IN list", sharedSession, "select count(*) from bluejay_simulation where id in ('1001', 'x')", `id = "x" is not a simulation id`, true},
-	{"empty run id", sharedSession, "select count(*) from bluejay_simulation_result where simulation_run_id = ''", "simulation_run_id = '' matches no run", true},
-	{"empty agent_id on the testing tables", sharedSession, "select count(*) from bluejay_simulation where agent_id = ''", "agent_id = '' matches no simulation", true},
-	{"unknown run id", sharedSession, "select count(*) from bluejay_simulation_result where simulation_run_id = '1001999'", `simulation_run_id = "1001999": the API knows no such id`, false},
-	{"unknown simulation id", sharedSession, "select count(*) from bluejay_simulation_run where simulation_id = '999999'", `simulation_id = "999999": the API knows no such id`, false},
+	{"non-numeric simulation id", sharedDBSession, "select count(*) from bluejay_simulation_run where simulation_id = 'abc'", `simulation_id = "abc" is not a simulation id`, true},
+	{"non-numeric value in a simulation id IN list", sharedDBSession, "select count(*) from bluejay_simulation where id in ('1001', 'x')", `id = "x" is not a simulation id`, true},
+	{"empty run id", sharedDBSession, "select count(*) from bluejay_simulation_result where simulation_run_id = ''", "simulation_run_id = '' matches no run", true},
+	{"empty agent_id on the testing tables", sharedDBSession, "select count(*) from bluejay_simulation where agent_id = ''", "agent_id = '' matches no simulation", true},
+	{"unknown run id", sharedDBSession, "select count(*) from bluejay_simulation_result where simulation_run_id = '1001999'", `simulation_run_id = "1001999": the API knows no such id`, false},
+	{"unknown simulation id", sharedDBSession, "select count(*) from bluejay_simulation_run where simulation_id = '999999'", `simulation_id = "999999": the API knows no such id`, false},
 	{"422 on a run list", with422OnRuns, "select count(*) from bluejay_simulation_run where simulation_id = '1001'", "HTTP 422: path.simulation_id", false},
 }
 
