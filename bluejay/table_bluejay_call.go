@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -191,6 +192,10 @@ func fetchCall(ctx context.Context, d *plugin.QueryData, id string) (*api.CallLo
 	if id == "" {
 		// No call has an empty id, and asking for one would read another route.
 		return nil, errors.New("a call id of '' matches no call; give an id such as those in bluejay_call.id")
+	}
+	if id == uncomputedText {
+		// Read, it would be a 404 and no row, silently (see checkComputed).
+		return nil, fmt.Errorf("a call id of '%s' is what Steampipe's Postgres FDW sends for a value it has not computed yet, such as id = (select ...) or call_id = (select ...), so it is refused rather than answered with no row; use in (select ...), a join, or the value itself", uncomputedText)
 	}
 	c, err := connectionClient(ctx, d)
 	if err != nil {

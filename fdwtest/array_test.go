@@ -120,3 +120,28 @@ func rowsOf(r *pgfdw.Result) [][]string {
 	}
 	return r.Rows
 }
+
+// TestFDWCallIDFromAScalarSubSelectIsRefused: a scalar sub-select reaches the plugin as '?' for
+// a call id too, by `id` (the get) or by a child table's `call_id`; read, it would be a 404 and
+// no row, silently. It fails before any request, saying what to write instead.
+func TestFDWCallIDFromAScalarSubSelectIsRefused(t *testing.T) {
+	env := sharedEnv(t)
+	const sub = `(select min(x) from (values ('call-1')) v(x))`
+	for _, sql := range []string{
+		`select id from bluejay_call where id = ` + sub,
+		`select call_id from bluejay_call_tool_call where call_id = ` + sub,
+	} {
+		t.Run(sql, func(t *testing.T) {
+			s := session(t, env, false)
+			m := mark(env)
+			r, err := s.Query(context.Background(), sql)
+			const want = "a call id of '?' is what Steampipe's Postgres FDW sends for a value it has not computed yet"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got rows %v and error %v; want an error saying %q", rowsOf(r), err, want)
+			}
+			if l := requestsSince(env, m); len(l) != 0 {
+				t.Fatalf("sent %d requests, want none: %v", len(l), l)
+			}
+		})
+	}
+}
