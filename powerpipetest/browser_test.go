@@ -88,16 +88,40 @@ func TestDashboardsInBrowser(t *testing.T) {
 					t.Errorf("%s shows an error: %s", p.ID, p.Error)
 				}
 			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(shots, d.Name+".png"), png, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(shots, d.Name+".png"), wholeDashboard(t, ctx), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
 }
+
+// contentHeightJS is the height of the page's tallest content: Powerpipe scrolls a dashboard
+// inside a container of the window's height, so a screenshot of the page shows only its top.
+const contentHeightJS = `Math.max(...[...document.querySelectorAll("*")].map((e) => e.scrollHeight))`
+
+// wholeDashboard is a PNG of the whole dashboard: the window made as tall as its content for
+// the screenshot (the charts redraw for the new size first), then set back.
+func wholeDashboard(t *testing.T, ctx context.Context) []byte {
+	t.Helper()
+	height, err := chromedp.Run(ctx, chromedp.Evaluate[int64](contentHeightJS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(windowWidth, height), chromedp.Sleep(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(windowWidth, windowHeight)); err != nil {
+		t.Fatal(err)
+	}
+	return png
+}
+
+// The browser's window: a laptop's screen.
+const windowWidth, windowHeight = 1280, 900
 
 // browser starts headless Chromium for the test.
 func browser(t *testing.T, chromium string) context.Context {
@@ -105,7 +129,7 @@ func browser(t *testing.T, chromium string) context.Context {
 		chromedp.ExecPath(chromium),
 		chromedp.NoSandbox, // as root, Chromium refuses its sandbox
 		chromedp.DisableGPU,
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(windowWidth, windowHeight),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
