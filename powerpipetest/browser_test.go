@@ -95,9 +95,11 @@ func TestDashboardsInBrowser(t *testing.T) {
 	}
 }
 
-// contentHeightJS is the height of the page's tallest content: Powerpipe scrolls a dashboard
-// inside a container of the window's height, so a screenshot of the page shows only its top.
-const contentHeightJS = `Math.max(...[...document.querySelectorAll("*")].map((e) => e.scrollHeight))`
+// contentHeightJS is where the page's content ends: Powerpipe scrolls a dashboard inside a
+// container below its header, so a screenshot of the page shows only its top, and the window
+// must be as tall as the container's top plus all it scrolls.
+const contentHeightJS = `Math.ceil(Math.max(...[...document.querySelectorAll("*")]
+  .map((e) => e.getBoundingClientRect().top + e.scrollHeight)))`
 
 // wholeDashboard is a PNG of the whole dashboard: the window made as tall as its content for
 // the screenshot (the charts redraw for the new size first), then set back.
