@@ -3,8 +3,11 @@ package powerpipetest
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/bluejay-community/steampipe-plugin-bluejay/engine"
 	"github.com/bluejay-community/steampipe-plugin-bluejay/fakeapi"
@@ -41,22 +44,39 @@ func BenchmarkPowerpipeBenchmarkRunAll(b *testing.B) {
 	}
 }
 
+// BenchmarkCheckAllSQLite needs no FDW: its fake API is its own, with the package's frozen clock,
+// so it serves the data the FDW's fake serves to Powerpipe.
 func BenchmarkCheckAllSQLite(b *testing.B) {
-	e := sharedEnv(b)
 	bin, err := harness.BuildPackage("./cmd/bluejay-sql")
 	if err != nil {
 		b.Fatal(err)
 	}
-	config := engine.FakeHCL(e.api, fakeapi.DefaultAPIKey)
+	api := fakeapi.NewServer(fakeapi.Options{Now: func() time.Time { return now }})
+	defer api.Close()
+	// --config takes a file: a Steampipe .spc, or the connection's bare body as here.
+	config := filepath.Join(b.TempDir(), "bluejay.spc")
+	if err := os.WriteFile(config, []byte(engine.FakeHCL(api, fakeapi.DefaultAPIKey)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	e := &env{api: api}
 	defer reportRequests(b, e)()
 	for b.Loop() {
 		cmd := exec.Command(bin, "check", "--config", config, "--output", "json", "--progress", "off", "all")
 		out, err := cmd.Output()
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-			b.Fatalf("bluejay-sql check: %v, want exit status 1 (the fake account has alarms)\n%s", err, out)
+			b.Fatalf("bluejay-sql check: %v, want exit status 1 (the fake account has alarms)\n%s\n%.2000s", err, stderrOf(err), out)
 		}
 	}
+}
+
+// stderrOf is what a command that failed printed on stderr.
+func stderrOf(err error) []byte {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.Stderr
+	}
+	return nil
 }
 
 // reportRequests counts the fake API's requests from now; the function it returns reports them
