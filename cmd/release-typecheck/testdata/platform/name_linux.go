@@ -1,0 +1,3 @@
+package main
+
+func platformName() string { return "linux" }
