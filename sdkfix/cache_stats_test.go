@@ -3,12 +3,8 @@ package sdkfix
 import (
 	"context"
 	"fmt"
-	"io"
-	"log"
-	"os"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/query_cache"
@@ -26,12 +22,7 @@ func TestQueryCacheCountsMissesWithoutARace(t *testing.T) {
 		t.Skip("the defect is a data race: run with -race, as make test does")
 	}
 	const queries = 16
-	log.SetOutput(io.Discard) // the cache logs every step of every query
-	defer log.SetOutput(os.Stderr)
-	qc, err := query_cache.NewQueryCache("fix", nil, &query_cache.QueryCacheOptions{Enabled: true, Ttl: time.Minute, MaxSizeMb: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
+	qc := quietQueryCache(t)
 	ctx := context.Background()
 	ignoreRow := func(*proto.Row) {}
 	var wg sync.WaitGroup

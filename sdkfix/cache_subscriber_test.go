@@ -30,12 +30,7 @@ var errFill = errors.New("the scan filling the cache failed")
 // (40,000 subscriptions, 12,000 to 13,000 of them to the failing fill) lost 1 to 2.
 func TestCacheSubscriberKeepsTheFillsError(t *testing.T) {
 	const rounds, late = 5000, 8
-	log.SetOutput(io.Discard) // the cache logs every step of every round
-	defer log.SetOutput(os.Stderr)
-	qc, err := query_cache.NewQueryCache("fix", nil, &query_cache.QueryCacheOptions{Enabled: true, Ttl: time.Minute, MaxSizeMb: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
+	qc := quietQueryCache(t)
 	ctx := context.Background()
 	request := func(callID string) *query_cache.CacheRequest {
 		return &query_cache.CacheRequest{
@@ -76,4 +71,17 @@ func TestCacheSubscriberKeepsTheFillsError(t *testing.T) {
 	if lost > 0 {
 		t.Fatalf("%d later queries got a complete result from a failed fill", lost)
 	}
+}
+
+// quietQueryCache is an empty query cache for a test, with the standard logger silenced until
+// the test ends: the cache logs every step of every query.
+func quietQueryCache(t *testing.T) *query_cache.QueryCache {
+	t.Helper()
+	log.SetOutput(io.Discard)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	qc, err := query_cache.NewQueryCache("fix", nil, &query_cache.QueryCacheOptions{Enabled: true, Ttl: time.Minute, MaxSizeMb: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qc
 }
