@@ -68,7 +68,17 @@ func (h *host) request(list plugin.HydrateFunc, cacheOn bool, limit int64, value
 
 func newServer(t *testing.T, list plugin.HydrateFunc, cacheOn bool) *grpc.PluginServer {
 	t.Helper()
-	server := plugin.Server(&plugin.ServeOpts{PluginFunc: func(context.Context) *plugin.Plugin {
+	server := fixServer(list)
+	loadConnection(t, server, -1) // SetCacheOptions follows
+	if _, err := server.SetCacheOptions(&proto.SetCacheOptionsRequest{Enabled: cacheOn, MaxSizeMb: 64, Ttl: 300}); err != nil {
+		t.Fatal(err)
+	}
+	return server
+}
+
+// fixServer serves the one-table plugin whose scans call list, with no connection yet.
+func fixServer(list plugin.HydrateFunc) *grpc.PluginServer {
+	return plugin.Server(&plugin.ServeOpts{PluginFunc: func(context.Context) *plugin.Plugin {
 		return &plugin.Plugin{
 			Name: "steampipe-plugin-fix",
 			ConnectionConfigSchema: &plugin.ConnectionConfigSchema{
@@ -84,19 +94,22 @@ func newServer(t *testing.T, list plugin.HydrateFunc, cacheOn bool) *grpc.Plugin
 			}},
 		}
 	}})
+}
+
+// loadConnection gives the server its one connection. maxCacheSizeMb -1 says SetCacheOptions
+// follows, as Steampipe sends it; the standalone FDW sends 0 and no SetCacheOptions, which
+// creates a query cache, on, with no size limit.
+func loadConnection(t testing.TB, server *grpc.PluginServer, maxCacheSizeMb int64) {
+	t.Helper()
 	res, err := server.SetAllConnectionConfigs(&proto.SetAllConnectionConfigsRequest{
 		Configs: []*proto.ConnectionConfig{{
 			Connection: connection, Plugin: "fix", PluginShortName: "fix", PluginInstance: "fix",
 		}},
-		MaxCacheSizeMb: -1, // SetCacheOptions follows
+		MaxCacheSizeMb: maxCacheSizeMb,
 	})
 	if err != nil || len(res.GetFailedConnections()) > 0 {
 		t.Fatalf("loading the connection: %v %v", err, res.GetFailedConnections())
 	}
-	if _, err := server.SetCacheOptions(&proto.SetCacheOptionsRequest{Enabled: cacheOn, MaxSizeMb: 64, Ttl: 300}); err != nil {
-		t.Fatal(err)
-	}
-	return server
 }
 
 // scanRequest is `select id, k from fix_item`, with `where k in (values)` when values are given.

@@ -92,6 +92,10 @@ func (c *QueryCache) createCacheStore(maxCacheStorageMb int, maxTtl time.Duratio
 		}
 	}
 	config.HardMaxCacheSize = maxCacheStorageMb
+	// preallocate nothing: bigcache sizes each shard's buffer and index up front for
+	// MaxEntriesInWindow entries (600,000 of 500 bytes by default, about 300MB), which every
+	// plugin process paid at start, cache used or not; its shards grow as entries arrive
+	config.MaxEntriesInWindow = 0
 	log.Printf("[INFO] createCacheStore for plugin '%s' setting max size to %dMb, Shards: %d, max shard size: %d ", c.pluginName, maxCacheStorageMb, config.Shards, ((maxCacheStorageMb*1024*1024)/config.Shards)/(1024*1024))
 
 	bigcacheClient, _ := bigcache.New(context.Background(), config)
