@@ -5,7 +5,6 @@ package bluejay
 import (
 	"context"
 	"os"
-	"runtime/debug"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
@@ -66,33 +65,22 @@ func tableMap(ctx context.Context, d *plugin.TableMapData) (map[string]*plugin.T
 // forces one at the first row of every scan (the SDK tests rowsStreamed % interval before
 // counting the row), which a nested loop pays once per outer row: through the FDW, the 30-day
 // call/evaluation join took 12.9 s with 1,000 and 4.5 s with 0. So the plugin sets 0 and leaves
-// memory to Go's collector, with a lower GOGC (gcPercent). A value the user sets in Steampipe's
-// environment still wins, for either.
+// memory to Go's collector at its default GOGC. A value the user sets in Steampipe's environment
+// still wins.
+//
+// The plugin used to set GOGC to 20 as well, because the SDK's query cache preallocated about
+// 320 MiB that Go counted as live heap, so that at 100 garbage could grow by as much again.
+// SDK fix 0205 preallocates nothing; with the live heap that small, GOGC 20 collected so often
+// that a scan cost more CPU than at 100, for little less memory (docs/performance.md, "Memory").
 const (
 	envFreeMemInterval = "STEAMPIPE_FREE_MEM_INTERVAL"
 	freeMemInterval    = "0"
 )
 
-// gcPercent is the plugin's GOGC. The SDK's query cache preallocates about 320 MiB of
-// pointer-free buffers when it is created (bigcache, 600,000 entries), which it is on every
-// start, even with the cache off. Go counts them as live heap, so at the default GOGC of 100 a
-// scan's garbage grows by as much again before a collection: a 10,000-call scan over gRPC
-// peaked at 407 MiB RSS, against 133 MiB with the SDK's forced collections. At 20 the
-// collector runs once garbage passes about a fifth of that, which is cheap, as the buffers hold
-// no pointers to scan: 150 to 200 MiB, and less CPU than either, as fewer fresh pages are
-// faulted in (docs/performance.md, "Memory").
-const (
-	envGOGC   = "GOGC"
-	gcPercent = 20
-)
-
-// freeMemoryLessOften sets the SDK's free-memory interval, and GOGC, unless the user has. The
-// SDK reads the interval for every query, so setting it before the first one is enough.
+// freeMemoryLessOften sets the SDK's free-memory interval unless the user has. The SDK reads it
+// for every query, so setting it before the first one is enough.
 func freeMemoryLessOften() {
 	if _, set := os.LookupEnv(envFreeMemInterval); !set {
 		_ = os.Setenv(envFreeMemInterval, freeMemInterval)
-	}
-	if _, set := os.LookupEnv(envGOGC); !set {
-		debug.SetGCPercent(gcPercent)
 	}
 }
