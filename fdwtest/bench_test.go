@@ -331,7 +331,8 @@ func jitWork(b *testing.B, s *pgfdw.Session, sql string) string {
 }
 
 // backendCPUProfile profiles a backend for d through the pprof server the FDW starts in it, on
-// a port it only logs, so it is looked up with ss. The profile is written to path.
+// a port it only logs, so it is looked up with ss. The profile is written to path, and the
+// backend's heap after it to path.heap: what a session keeps from the joins it has run.
 func backendCPUProfile(b *testing.B, pid uint32, d time.Duration, path string) <-chan error {
 	b.Helper()
 	out, err := exec.Command("ss", "-Hltnp").CombinedOutput()
@@ -344,7 +345,12 @@ func backendCPUProfile(b *testing.B, pid uint32, d time.Duration, path string) <
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- download(fmt.Sprintf("http://127.0.0.1:%s/debug/pprof/profile?seconds=%d", m[1], int(d.Seconds())), path)
+		base := "http://127.0.0.1:" + string(m[1]) + "/debug/pprof/"
+		if err := download(fmt.Sprintf("%sprofile?seconds=%d", base, int(d.Seconds())), path); err != nil {
+			done <- err
+			return
+		}
+		done <- download(base+"heap?gc=1", path+".heap")
 	}()
 	return done
 }
