@@ -267,7 +267,7 @@ func BenchmarkFDWJoinInnerScans(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*outer), "ns/inner-scan")
 	b.ReportMetric(float64((backendCPU(s.PID())-cpu).Nanoseconds())/float64(b.N*outer), "cpu-ns/inner-scan")
-	// The FDW keeps every rescanned scan's state for the session (third_party/README.md, 0205):
+	// The FDW keeps every rescanned scan's state for the session (third_party/README.md, 0206):
 	// what the backend's peak RSS grew by, an inner scan, is what a session pays for its joins.
 	b.ReportMetric(float64((peakRSSKiB(s.PID())-peak)*1024)/float64(b.N*outer), "peak-RSS-B/inner-scan")
 	for profiled != nil {
