@@ -185,12 +185,17 @@ func BenchmarkSQLiteScan(b *testing.B) {
 // peakRSSKiB is a process's peak resident set (VmHWM), 0 when it cannot be read: the
 // PostgreSQL backend, which runs the plugin.
 func peakRSSKiB(pid uint32) int {
+	return statusKiB(pid, "VmHWM:")
+}
+
+// statusKiB is a field of a process's /proc/pid/status in KiB, 0 when it cannot be read.
+func statusKiB(pid uint32, field string) int {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
 			return n
 		}
@@ -259,7 +264,7 @@ func BenchmarkFDWJoinInnerScans(b *testing.B) {
 	if profile != "" {
 		profiled = backendCPUProfile(b, s.PID(), 10*time.Second, profile)
 	}
-	cpu := backendCPU(s.PID())
+	cpu, peak := backendCPU(s.PID()), peakRSSKiB(s.PID())
 	b.ResetTimer()
 	for range b.N {
 		query(b, s, joinCases[1].join)
@@ -267,6 +272,9 @@ func BenchmarkFDWJoinInnerScans(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*outer), "ns/inner-scan")
 	b.ReportMetric(float64((backendCPU(s.PID())-cpu).Nanoseconds())/float64(b.N*outer), "cpu-ns/inner-scan")
+	// The FDW keeps every rescanned scan's state for the session (third_party/README.md, 0206):
+	// what the backend's peak RSS grew by, an inner scan, is what a session pays for its joins.
+	b.ReportMetric(float64((peakRSSKiB(s.PID())-peak)*1024)/float64(b.N*outer), "peak-RSS-B/inner-scan")
 	for profiled != nil {
 		select {
 		case err := <-profiled:
@@ -336,7 +344,8 @@ func jitWork(b *testing.B, s *pgfdw.Session, sql string) string {
 }
 
 // backendCPUProfile profiles a backend for d through the pprof server the FDW starts in it, on
-// a port it only logs, so it is looked up with ss. The profile is written to path.
+// a port it only logs, so it is looked up with ss. The profile is written to path, and the
+// backend's heap after it to path.heap: what a session keeps from the joins it has run.
 func backendCPUProfile(b *testing.B, pid uint32, d time.Duration, path string) <-chan error {
 	b.Helper()
 	out, err := exec.Command("ss", "-Hltnp").CombinedOutput()
@@ -349,7 +358,12 @@ func backendCPUProfile(b *testing.B, pid uint32, d time.Duration, path string) <
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- download(fmt.Sprintf("http://127.0.0.1:%s/debug/pprof/profile?seconds=%d", m[1], int(d.Seconds())), path)
+		base := "http://127.0.0.1:" + string(m[1]) + "/debug/pprof/"
+		if err := download(fmt.Sprintf("%sprofile?seconds=%d", base, int(d.Seconds())), path); err != nil {
+			done <- err
+			return
+		}
+		done <- download(base+"heap?gc=1", path+".heap")
 	}()
 	return done
 }

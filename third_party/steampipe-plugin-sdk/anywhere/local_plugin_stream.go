@@ -2,6 +2,7 @@ package anywhere
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
@@ -10,8 +11,12 @@ const localPluginStreamBuffer = 1024
 
 // LocalPluginStream implements the Sender and Receiver interfaces for local plugin connections.
 type LocalPluginStream struct {
-	ctx  context.Context
-	rows chan *proto.ExecuteResponse
+	ctx context.Context
+	// rows is the stream's buffer, let go of (nil) once Recv has returned the stream's end or
+	// error: the FDW keeps every scan's stream until its session ends (a rescan saves a new
+	// execution state and never clears the one before), so a buffer kept past the end of a
+	// scan is 8 KiB a join's inner scan never gives back.
+	rows atomic.Pointer[chan *proto.ExecuteResponse]
 	err  error
 	// this channel is closed whenever the local plugin stream receives its first row or error
 	// this is to make sure either it waits for the first row or error before returning from Recv
@@ -21,12 +26,14 @@ type LocalPluginStream struct {
 }
 
 func NewLocalPluginStream(ctx context.Context) *LocalPluginStream {
-	return &LocalPluginStream{
+	s := &LocalPluginStream{
 		ctx:   ctx,
-		rows:  make(chan *proto.ExecuteResponse, localPluginStreamBuffer),
 		ready: make(chan struct{}, 1),
 		done:  make(chan struct{}),
 	}
+	rows := make(chan *proto.ExecuteResponse, localPluginStreamBuffer)
+	s.rows.Store(&rows)
+	return s
 }
 
 func (s *LocalPluginStream) Send(r *proto.ExecuteResponse) error {
@@ -41,8 +48,13 @@ func (s *LocalPluginStream) Send(r *proto.ExecuteResponse) error {
 		default:
 			close(s.ready)
 		}
+		rows := s.rows.Load()
+		if rows == nil {
+			// the reader has had the end already
+			return nil
+		}
 		select {
-		case s.rows <- r:
+		case *rows <- r:
 			return nil
 		case <-s.done:
 			return nil
@@ -70,6 +82,15 @@ func (s *LocalPluginStream) Error(err error) {
 }
 
 func (s *LocalPluginStream) Recv() (*proto.ExecuteResponse, error) {
+	resp, err := s.recv()
+	if resp == nil {
+		// the end or an error: nothing more is read from the buffer
+		s.rows.Store(nil)
+	}
+	return resp, err
+}
+
+func (s *LocalPluginStream) recv() (*proto.ExecuteResponse, error) {
 	// Check if done
 	select {
 	case <-s.done:
@@ -90,12 +111,17 @@ func (s *LocalPluginStream) Recv() (*proto.ExecuteResponse, error) {
 	}
 
 	// Try to get a row
+	rows := s.rows.Load()
+	if rows == nil {
+		// the end was returned before
+		return nil, nil
+	}
 	select {
 	case <-s.done:
 		return nil, s.takeErr()
 	case <-s.ctx.Done():
 		return nil, s.ctx.Err()
-	case resp, ok := <-s.rows:
+	case resp, ok := <-*rows:
 		if !ok {
 			// Channel is closed, we're done
 			close(s.done)
@@ -127,5 +153,8 @@ func (s *LocalPluginStream) Ready() <-chan struct{} {
 
 // Rows returns the rows channel for direct access
 func (s *LocalPluginStream) Rows() chan *proto.ExecuteResponse {
-	return s.rows
+	if rows := s.rows.Load(); rows != nil {
+		return *rows
+	}
+	return nil
 }
