@@ -47,8 +47,8 @@ func NewQueryContext(p *proto.QueryContext, limit *proto.NullableInt, cacheEnabl
 	// (in the case of dynamic aggregators, the query may request
 	// columns that this table does not provide for this connection)
 	for _, c := range p.Columns {
-		// context column is not in the table column map
-		if _, hasColumn := table.columnNameMap[c]; hasColumn || c == deprecatedContextColumnName {
+		// context columns are not in the table column map; kept, as rows carry them only when named
+		if _, hasColumn := table.columnNameMap[c]; hasColumn || c == deprecatedContextColumnName || c == contextColumnName {
 			q.Columns = append(q.Columns, c)
 		}
 	}

@@ -896,15 +896,25 @@ func (d *QueryData) addContextData(row *proto.Row, rowData *rowData) {
 	// NOTE: we use the rowdata QueryData, rather than ourselves
 	// this may be a child QueryData if there is a matrix
 	rowCtxData := newRowCtxData(rowData)
+	// the connection's name always: a row with no column is the end of the scan to the FDW
+	row.Columns[connectionNameColumnName] = &proto.Column{Value: &proto.Column_StringValue{StringValue: rowCtxData.Connection}}
+	// the context's JSON only when the query names it: the FDW turns every column a row carries
+	// into a datum, parsing JSON twice over, whether or not the query reads it
+	if !d.namesContextColumn() {
+		return
+	}
 	jsonValue, err := json.Marshal(rowCtxData)
 	if err != nil {
 		log.Printf("[WARN] failed to marshal JSON for row context data: %s", err.Error())
 		return
 	}
-
-	row.Columns[connectionNameColumnName] = &proto.Column{Value: &proto.Column_StringValue{StringValue: rowCtxData.Connection}}
 	row.Columns[contextColumnName] = &proto.Column{Value: &proto.Column_JsonValue{JsonValue: jsonValue}}
 	row.Columns[deprecatedContextColumnName] = &proto.Column{Value: &proto.Column_JsonValue{JsonValue: jsonValue}}
+}
+
+// namesContextColumn says whether the query asks for the row's context, sp_ctx or _ctx.
+func (d *QueryData) namesContextColumn() bool {
+	return slices.Contains(d.QueryContext.Columns, contextColumnName) || slices.Contains(d.QueryContext.Columns, deprecatedContextColumnName)
 }
 
 func (d *QueryData) waitForRowsToComplete(rowWg *sync.WaitGroup, rowChan chan *proto.Row) {

@@ -1,0 +1,75 @@
+package sdkfix
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/turbot/steampipe-plugin-sdk/v5/anywhere"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
+)
+
+// Every row of v5.14.1 carries the row's context as JSON in two columns, sp_ctx and _ctx, and
+// the connection's name in sp_connection_name, whatever the query asked for. The FDW converts
+// every column a row carries into a PostgreSQL datum (fdw.go goFdwIterateForeignScan, through
+// its populateRow's json.Unmarshal and jsonb's input function): in a profile of an evaluation
+// scan from the memo, that JSON was a quarter of the backend's Go CPU for two columns the query
+// never named. A row now carries the JSON context only when the query names one of its
+// columns; sp_connection_name, a short string, stays: a row with no column is the end of the scan
+// to the FDW.
+func TestARowCarriesTheContextColumnsOnlyWhenAsked(t *testing.T) {
+	h := newHost(t, false)
+	list := func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
+		d.StreamListItem(ctx, &item{ID: 1, K: "a"})
+		return nil, nil
+	}
+	for _, c := range []struct {
+		name    string
+		columns []string
+		want    []string // the list function's columns, id and k, are there whatever the query names
+	}{
+		{"the table's columns", []string{"id", "k"}, []string{"id", "k", "sp_connection_name"}},
+		{"no column, as count(*)", nil, []string{"id", "k", "sp_connection_name"}},
+		{"sp_ctx", []string{"id", "sp_ctx"}, []string{"_ctx", "id", "k", "sp_connection_name", "sp_ctx"}},
+		{"_ctx", []string{"id", "_ctx"}, []string{"_ctx", "id", "k", "sp_connection_name", "sp_ctx"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req := h.request(list, false, 0)
+			req.QueryContext.Columns = c.columns
+			stream := anywhere.NewLocalPluginStream(context.Background())
+			h.server.CallExecuteAsync(req, stream)
+			var rows []*proto.Row
+			for {
+				resp, err := stream.Recv()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if resp == nil {
+					break
+				}
+				rows = append(rows, resp.Row)
+			}
+			if len(rows) != 1 {
+				t.Fatalf("%d rows, want 1", len(rows))
+			}
+			var got []string
+			for name := range rows[0].Columns {
+				got = append(got, name)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("the row's columns are %v, want %v", got, c.want)
+			}
+			if ctxJSON := rows[0].Columns["sp_ctx"].GetJsonValue(); ctxJSON != nil {
+				var ctx struct {
+					Connection string `json:"connection_name"`
+				}
+				if err := json.Unmarshal(ctxJSON, &ctx); err != nil || ctx.Connection != connection {
+					t.Fatalf("sp_ctx %s: %v, want the connection %q", ctxJSON, err, connection)
+				}
+			}
+		})
+	}
+}
