@@ -2,21 +2,20 @@ package anywhere
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 )
 
-const localPluginStreamBuffer = 1024
+// localPluginStreamBuffer is as deep as the FDW's own row channel behind the stream (its hub's
+// rowBufferSize). The FDW keeps every rescanned scan's stream until the session ends (a rescan
+// saves a new execution state and never clears the one before), so 1,024 slots were 8 KiB a
+// join's inner scan that the session never got back, for a scan of one row or none.
+const localPluginStreamBuffer = 100
 
 // LocalPluginStream implements the Sender and Receiver interfaces for local plugin connections.
 type LocalPluginStream struct {
-	ctx context.Context
-	// rows is the stream's buffer, let go of (nil) once Recv has returned the stream's end or
-	// error: the FDW keeps every scan's stream until its session ends (a rescan saves a new
-	// execution state and never clears the one before), so a buffer kept past the end of a
-	// scan is 8 KiB a join's inner scan never gives back.
-	rows atomic.Pointer[chan *proto.ExecuteResponse]
+	ctx  context.Context
+	rows chan *proto.ExecuteResponse
 	err  error
 	// this channel is closed whenever the local plugin stream receives its first row or error
 	// this is to make sure either it waits for the first row or error before returning from Recv
@@ -26,14 +25,12 @@ type LocalPluginStream struct {
 }
 
 func NewLocalPluginStream(ctx context.Context) *LocalPluginStream {
-	s := &LocalPluginStream{
+	return &LocalPluginStream{
 		ctx:   ctx,
+		rows:  make(chan *proto.ExecuteResponse, localPluginStreamBuffer),
 		ready: make(chan struct{}, 1),
 		done:  make(chan struct{}),
 	}
-	rows := make(chan *proto.ExecuteResponse, localPluginStreamBuffer)
-	s.rows.Store(&rows)
-	return s
 }
 
 func (s *LocalPluginStream) Send(r *proto.ExecuteResponse) error {
@@ -48,13 +45,8 @@ func (s *LocalPluginStream) Send(r *proto.ExecuteResponse) error {
 		default:
 			close(s.ready)
 		}
-		rows := s.rows.Load()
-		if rows == nil {
-			// the reader has had the end already
-			return nil
-		}
 		select {
-		case *rows <- r:
+		case s.rows <- r:
 			return nil
 		case <-s.done:
 			return nil
@@ -82,15 +74,6 @@ func (s *LocalPluginStream) Error(err error) {
 }
 
 func (s *LocalPluginStream) Recv() (*proto.ExecuteResponse, error) {
-	resp, err := s.recv()
-	if resp == nil {
-		// the end or an error: nothing more is read from the buffer
-		s.rows.Store(nil)
-	}
-	return resp, err
-}
-
-func (s *LocalPluginStream) recv() (*proto.ExecuteResponse, error) {
 	// Check if done
 	select {
 	case <-s.done:
@@ -111,17 +94,12 @@ func (s *LocalPluginStream) recv() (*proto.ExecuteResponse, error) {
 	}
 
 	// Try to get a row
-	rows := s.rows.Load()
-	if rows == nil {
-		// the end was returned before
-		return nil, nil
-	}
 	select {
 	case <-s.done:
 		return nil, s.takeErr()
 	case <-s.ctx.Done():
 		return nil, s.ctx.Err()
-	case resp, ok := <-*rows:
+	case resp, ok := <-s.rows:
 		if !ok {
 			// Channel is closed, we're done
 			close(s.done)
@@ -153,8 +131,5 @@ func (s *LocalPluginStream) Ready() <-chan struct{} {
 
 // Rows returns the rows channel for direct access
 func (s *LocalPluginStream) Rows() chan *proto.ExecuteResponse {
-	if rows := s.rows.Load(); rows != nil {
-		return *rows
-	}
-	return nil
+	return s.rows
 }
