@@ -90,3 +90,21 @@ func TestFDWTimeBoundReadsTheNarrowestWindowThatCoversIt(t *testing.T) {
 		}
 	}
 }
+
+// SDK fix 0207: a row carries sp_ctx and _ctx only when the query names them. Through the FDW a
+// query that names them gets the connection in both on every row, and one that names no column
+// at all (count(*)) still counts every call: the FDW ends a scan at a row with no column.
+func TestFDWContextColumnsWhenNamed(t *testing.T) {
+	env := sharedEnv(t)
+	want := len(env.API.Expected("42", "", "all"))
+	s := session(t, env, false)
+	r := query(t, s, "select count(*), count(sp_ctx), count(_ctx), count(*) filter (where sp_ctx->>'connection_name' = sp_connection_name and _ctx->>'connection_name' = sp_connection_name and sp_connection_name <> '') from bluejay_call where agent_id = '42' and last = 'all'")
+	for i, v := range r.Rows[0] {
+		if v != fmt.Sprint(want) {
+			t.Fatalf("count(*), count(sp_ctx), count(_ctx), rows whose context names their connection = %v; want %d each (column %d)", r.Rows[0], want, i)
+		}
+	}
+	if n := count(t, s, "select count(*) from bluejay_call where agent_id = '42' and last = 'all'"); n != want {
+		t.Fatalf("count(*) = %d, want %d", n, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"slices"
 	"sync"
 	"time"
 
@@ -159,8 +160,13 @@ func (r *rowData) getColumnValues(ctx context.Context) (*proto.Row, error) {
 	// the quals every column's transform is given, made once a row rather than once a column
 	qualValueMap := r.queryData.Quals.ToQualMap()
 
-	// queryData.columns contains all columns returned by the hydrate calls which have been executed
+	// queryData.columns contains all columns returned by the hydrate calls which have been executed;
+	// only those the query names are built: the FDW turns every column a row carries into a
+	// datum, and the query cache keys its entries by the query's columns, not the row's
 	for _, column := range r.queryData.columns {
+		if !slices.Contains(r.queryData.QueryContext.Columns, column.Name) {
+			continue
+		}
 		val, err := r.table.getColumnValue(ctx, r, column, qualValueMap)
 		if err != nil {
 			return nil, err
