@@ -14,9 +14,8 @@ import (
 // Every row of v5.14.1 carries the row's context as JSON in two columns, sp_ctx and _ctx, and
 // the connection's name in sp_connection_name, whatever the query asked for. The FDW converts
 // every column a row carries into a PostgreSQL datum (fdw.go goFdwIterateForeignScan, through
-// its populateRow's json.Unmarshal and jsonb's input function): in a profile of an evaluation
-// scan from the memo, that JSON was a quarter of the backend's Go CPU for two columns the query
-// never named. A row now carries the JSON context only when the query names one of its
+// its populateRow's json.Unmarshal and jsonb's input function), for two columns the query never
+// named. A row now carries the JSON context only when the query names one of its
 // columns; sp_connection_name, a short string, stays: a row with no column is the end of the scan
 // to the FDW.
 func TestARowCarriesTheContextColumnsOnlyWhenAsked(t *testing.T) {
