@@ -20,10 +20,6 @@ import (
 // to the FDW.
 func TestARowCarriesTheContextColumnsOnlyWhenAsked(t *testing.T) {
 	h := newHost(t, false)
-	list := func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
-		d.StreamListItem(ctx, &item{ID: 1, K: "a"})
-		return nil, nil
-	}
 	for _, c := range []struct {
 		name    string
 		columns []string
@@ -35,18 +31,11 @@ func TestARowCarriesTheContextColumnsOnlyWhenAsked(t *testing.T) {
 		{"_ctx", []string{"id", "_ctx"}, []string{"_ctx", "id", "sp_connection_name", "sp_ctx"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			req := h.request(list, false, 0)
-			req.QueryContext.Columns = c.columns
-			stream := anywhere.NewLocalPluginStream(context.Background())
-			h.server.CallExecuteAsync(req, stream)
-			rows := readRows(t, stream)
-			if len(rows) != 1 {
-				t.Fatalf("%d rows, want 1", len(rows))
-			}
-			if got := columnNames(rows[0]); !equalStrings(got, c.want) {
+			row := oneRowNaming(t, h, c.columns)
+			if got := columnNames(row); !slices.Equal(got, c.want) {
 				t.Fatalf("the row's columns are %v, want %v", got, c.want)
 			}
-			if ctxJSON := rows[0].Columns["sp_ctx"].GetJsonValue(); ctxJSON != nil {
+			if ctxJSON := row.Columns["sp_ctx"].GetJsonValue(); ctxJSON != nil {
 				var ctx struct {
 					Connection string `json:"connection_name"`
 				}
@@ -58,9 +47,18 @@ func TestARowCarriesTheContextColumnsOnlyWhenAsked(t *testing.T) {
 	}
 }
 
-// readRows reads a local stream to its end as the FDW does; an error fails the test.
-func readRows(t *testing.T, stream *anywhere.LocalPluginStream) []*proto.Row {
+// oneRowNaming runs a scan of the fix table whose list call streams one item, asking for columns
+// as the FDW does (through CallExecuteAsync and a LocalPluginStream), and returns its one row.
+func oneRowNaming(t *testing.T, h *host, columns []string) *proto.Row {
 	t.Helper()
+	list := func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
+		d.StreamListItem(ctx, &item{ID: 1, K: "a"})
+		return nil, nil
+	}
+	req := h.request(list, false, 0)
+	req.QueryContext.Columns = columns
+	stream := anywhere.NewLocalPluginStream(context.Background())
+	h.server.CallExecuteAsync(req, stream)
 	var rows []*proto.Row
 	for {
 		resp, err := stream.Recv()
@@ -68,10 +66,14 @@ func readRows(t *testing.T, stream *anywhere.LocalPluginStream) []*proto.Row {
 			t.Fatal(err)
 		}
 		if resp == nil {
-			return rows
+			break
 		}
 		rows = append(rows, resp.Row)
 	}
+	if len(rows) != 1 {
+		t.Fatalf("%d rows, want 1", len(rows))
+	}
+	return rows[0]
 }
 
 // columnNames are a row's column names, sorted.
@@ -83,5 +85,3 @@ func columnNames(row *proto.Row) []string {
 	slices.Sort(names)
 	return names
 }
-
-func equalStrings(a, b []string) bool { return slices.Equal(a, b) }
