@@ -50,6 +50,20 @@ func (f *formatCounter) String() string {
 // scanWithMatrix serves a one-table plugin in this process at the given log level, scans its
 // table once, and returns what the SDK logged (its logger writes to os.Stderr).
 func scanWithMatrix(t *testing.T, level string, region *formatCounter) string {
+	logged, rows, err := scanLogged(t, level, matrixPlugin(region), "matrix_item")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, tail(logged, 3000))
+	}
+	if rows != 1 {
+		t.Fatalf("%d rows, want 1", rows)
+	}
+	return logged
+}
+
+// scanLogged serves p in this process at the given log level, scans the table's name column
+// once, and returns what the SDK logged (its logger writes to os.Stderr), the rows and the
+// scan's error.
+func scanLogged(t *testing.T, level string, p *plugin.Plugin, table string) (string, int, error) {
 	t.Setenv("STEAMPIPE_LOG_LEVEL", level)
 	logFile, err := os.CreateTemp(t.TempDir(), "stderr")
 	if err != nil {
@@ -57,37 +71,29 @@ func scanWithMatrix(t *testing.T, level string, region *formatCounter) string {
 	}
 	stderr := os.Stderr
 	os.Stderr = logFile
-	server := plugin.Server(&plugin.ServeOpts{PluginFunc: func(context.Context) *plugin.Plugin {
-		return matrixPlugin(region)
-	}})
+	server := plugin.Server(&plugin.ServeOpts{PluginFunc: func(context.Context) *plugin.Plugin { return p }})
 	os.Stderr = stderr
 	if _, err := server.SetCacheOptions(&proto.SetCacheOptionsRequest{Ttl: 300}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := server.SetAllConnectionConfigs(&proto.SetAllConnectionConfigsRequest{MaxCacheSizeMb: -1, Configs: []*proto.ConnectionConfig{{
-		Connection: "m", Plugin: "matrix", PluginShortName: "matrix", PluginInstance: "matrix",
+		Connection: "m", Plugin: p.Name, PluginShortName: p.Name, PluginInstance: p.Name,
 	}}}); err != nil {
 		t.Fatal(err)
 	}
 	rows := &rowStream{ctx: context.Background()}
-	if err := server.Execute(&proto.ExecuteRequest{
-		Table:                 "matrix_item",
+	scanErr := server.Execute(&proto.ExecuteRequest{
+		Table:                 table,
 		QueryContext:          proto.NewQueryContext([]string{"name"}, nil, -1, nil),
 		Connection:            "m",
-		CallId:                "matrix-" + level,
+		CallId:                p.Name + "-" + level,
 		ExecuteConnectionData: map[string]*proto.ExecuteConnectionData{"m": {CacheTtl: 300}},
-	}, rows); err != nil {
-		logged, _ := os.ReadFile(logFile.Name())
-		t.Fatalf("%v\n%s", err, tail(string(logged), 3000))
-	}
-	if rows.rows != 1 {
-		t.Fatalf("%d rows, want 1", rows.rows)
-	}
+	}, rows)
 	logged, err := os.ReadFile(logFile.Name())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(logged)
+	return string(logged), rows.rows, scanErr
 }
 
 // matrixPlugin has one table, listed once per matrix item: the one region.

@@ -8,6 +8,7 @@ import (
 	"github.com/eko/gocache/lib/v4/store"
 	ristretto_store "github.com/eko/gocache/store/ristretto/v4"
 	"log"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"time"
 )
 
@@ -62,7 +63,7 @@ func (c *ConnectionCache) SetWithTTL(ctx context.Context, key string, value inte
 	c.ristrettoCache.Wait()
 
 	if err != nil {
-		log.Printf("[WARN] SetWithTTL (connection %s, cache key %s) failed - error %v", c.connectionName, key, err)
+		logging.Printf("[WARN] SetWithTTL (connection %s, cache key %s) failed - error %v", c.connectionName, key, err)
 	}
 
 	return err

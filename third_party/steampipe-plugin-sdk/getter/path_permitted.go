@@ -1,7 +1,7 @@
 package getter
 
 import (
-	"log"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,7 +20,7 @@ func pathPermitted(sourcePath string) bool {
 	for _, root := range roots {
 		// TODO: is it ok to only support abs roots?
 		if !path.IsAbs(root) {
-			log.Printf("[WARN] permitted file root %s is not an absolute path - ignoring", roots)
+			logging.Printf("[WARN] permitted file root %s is not an absolute path - ignoring", roots)
 			continue
 		}
 		isSubElement, _ := subElem(root, sourcePath)

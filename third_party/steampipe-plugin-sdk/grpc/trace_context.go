@@ -3,7 +3,7 @@ package grpc
 import (
 	"context"
 	"encoding/json"
-	"log"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"go.opentelemetry.io/otel/propagation"
@@ -34,7 +34,7 @@ func ExtractContextFromCarrier(ctx context.Context, traceCtx *proto.TraceContext
 	// Convert raw trace context data into MapCarrier
 	err := json.Unmarshal([]byte(traceCtx.Value), &carrier)
 	if err != nil {
-		log.Printf("[WARN] ExtractContextFromCarrier unmarshal error: %s", err.Error())
+		logging.Printf("[WARN] ExtractContextFromCarrier unmarshal error: %s", err.Error())
 		return ctx
 	}
 

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"strings"
 	"time"
@@ -80,7 +79,7 @@ func DisplayProfileData(minTime time.Duration) {
 		s := ""
 		for _, b := range b.Bytes() {
 			if b == '\n' {
-				log.Printf("[WARN] %s\n", s)
+				Printf("[WARN] %s\n", s)
 				s = ""
 			} else {
 				s += string(b)

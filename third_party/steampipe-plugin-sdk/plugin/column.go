@@ -7,6 +7,7 @@ import (
 	"github.com/turbot/go-kit/helpers"
 	"github.com/turbot/go-kit/types"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
 	"log"
 	"net"
@@ -221,7 +222,7 @@ func (c *Column) ToColumnValue(val any) (*proto.Column, error) {
 		} else {
 			res, err := json.Marshal(val)
 			if err != nil {
-				log.Printf("[ERROR] failed to marshal value to json: %v\n", err)
+				logging.Printf("[ERROR] failed to marshal value to json: %v\n", err)
 				return nil, fmt.Errorf("%s: %v ", c.Name, err)
 			}
 			columnValue = &proto.Column{Value: &proto.Column_JsonValue{JsonValue: res}}

@@ -2,7 +2,7 @@ package plugin
 
 import (
 	"fmt"
-	"log"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -96,7 +96,7 @@ func (c Connection) shallowCopy() *Connection {
 func (c *ConnectionConfigSchema) parse(config *proto.ConnectionConfig) (_ any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			log.Printf("[WARN] ConnectionConfigSchema parse caught a panic: %v\n", r)
+			logging.Printf("[WARN] ConnectionConfigSchema parse caught a panic: %v\n", r)
 			err = status.Error(codes.Internal, fmt.Sprintf("ConnectionConfigSchema parse failed with panic %v", r))
 		}
 	}()

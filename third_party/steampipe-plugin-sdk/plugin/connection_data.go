@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"strings"
 
@@ -62,7 +63,7 @@ func (d *ConnectionData) updateWatchPaths(watchPaths []string, p *Plugin) error 
 	for _, watchPath := range watchPaths {
 		dest, globPattern, err := getter.GetFiles(watchPath, connTempDir)
 		if err != nil {
-			log.Printf("[WARN] ConnectionData updateWatchPaths - error resolving source path %s: %s", watchPath, err.Error())
+			logging.Printf("[WARN] ConnectionData updateWatchPaths - error resolving source path %s: %s", watchPath, err.Error())
 			continue
 		}
 		opts.Directories = append(opts.Directories, dest)
@@ -83,7 +84,7 @@ func (d *ConnectionData) updateWatchPaths(watchPaths []string, p *Plugin) error 
 		if p.SchemaMode == SchemaModeDynamic {
 			log.Printf("[TRACE] watched connection files updated schema")
 			if err := p.ConnectionSchemaChanged(d.Connection); err != nil {
-				log.Printf("[WARN] failed to update plugin schema after file event: %s", err.Error())
+				logging.Printf("[WARN] failed to update plugin schema after file event: %s", err.Error())
 			}
 		}
 	}
@@ -91,7 +92,7 @@ func (d *ConnectionData) updateWatchPaths(watchPaths []string, p *Plugin) error 
 	// Get the new file watcher from file options
 	newWatcher, err := filewatcher.NewWatcher(&opts)
 	if err != nil {
-		log.Printf("[WARN] ConnectionData.updateWatchPaths - failed to create a new file watcher: %s", err.Error())
+		logging.Printf("[WARN] ConnectionData.updateWatchPaths - failed to create a new file watcher: %s", err.Error())
 		return err
 	}
 	log.Printf("[TRACE] ConnectionData.updateWatchPaths - created the new file watcher")
@@ -265,7 +266,7 @@ func (d *ConnectionData) buildAggregatorTableSchema(aggregatorConfig *proto.Conn
 		c, ok := d.Plugin.getConnectionData(connectionName)
 		if !ok {
 			// unexpected
-			log.Printf("[WARN] buildAggregatorTableSchema: connection '%s' (child of aggregator '%s') has no connectionData stored", connectionName, aggregatorConfig.Connection)
+			logging.Printf("[WARN] buildAggregatorTableSchema: connection '%s' (child of aggregator '%s') has no connectionData stored", connectionName, aggregatorConfig.Connection)
 			continue
 		}
 		tableSchema, ok := c.Schema.Schema[tableName]
@@ -309,7 +310,7 @@ func (d *ConnectionData) getSchemaDiffBetweenConnections(aggregatorConfig *proto
 	for _, connectionName := range aggregatorConfig.ChildConnections {
 		c, ok := d.Plugin.getConnectionData(connectionName)
 		if !ok {
-			log.Printf("[WARN] buildAggregatorTableSchema: connection '%s' (child of aggregator %s) has no connectionData stored", connectionName, aggregatorConfig.Connection)
+			logging.Printf("[WARN] buildAggregatorTableSchema: connection '%s' (child of aggregator %s) has no connectionData stored", connectionName, aggregatorConfig.Connection)
 			continue
 		}
 		// does this connection have this table?

@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"reflect"
 	"sync"
@@ -60,7 +61,7 @@ It should NOT be used to memoize a hydrate function being passed to a table defi
 */
 func (f HydrateFunc) Memoize(opts ...MemoizeOption) HydrateFunc {
 	if isMemoized(f) {
-		log.Printf("[WARN] Memoize %s - already memoized", helpers.GetFunctionName(f))
+		logging.Printf("[WARN] Memoize %s - already memoized", helpers.GetFunctionName(f))
 	}
 
 	config := newMemoizeConfiguration(f)

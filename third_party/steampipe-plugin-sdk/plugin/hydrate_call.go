@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"slices"
 	"sync/atomic"
@@ -60,7 +61,7 @@ func (h *hydrateCall) initialiseRateLimiter() error {
 	// now try to construct a multi rate limiter for this call
 	rateLimiter, err := p.getHydrateCallRateLimiter(h.Config.Tags, h.queryData)
 	if err != nil {
-		log.Printf("[WARN] hydrateCall %s getHydrateCallRateLimiter failed: %s (%s)", h.Name, err.Error(), h.queryData.connectionCallId)
+		logging.Printf("[WARN] hydrateCall %s getHydrateCallRateLimiter failed: %s (%s)", h.Name, err.Error(), h.queryData.connectionCallId)
 		return err
 	}
 
@@ -114,7 +115,7 @@ func (h *hydrateCall) start(ctx context.Context, r *rowData, d *QueryData) time.
 func (h *hydrateCall) rateLimit(ctx context.Context, d *QueryData) time.Duration {
 	// not expected as if there ar eno rate limiters we should have an empty MultiLimiter
 	if h.rateLimiter == nil {
-		log.Printf("[WARN] hydrate call %s has a nil rateLimiter - not expected", h.Name)
+		logging.Printf("[WARN] hydrate call %s has a nil rateLimiter - not expected", h.Name)
 		return 0
 	}
 	log.Printf("[TRACE] ****** start hydrate call %s, wait for rate limiter (%s)", h.Name, d.connectionCallId)

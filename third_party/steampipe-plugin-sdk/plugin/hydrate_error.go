@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"runtime/debug"
 	"time"
@@ -128,7 +129,7 @@ func WrapHydrate(hydrate namedHydrateFunc, ignoreConfig *IgnoreConfig) namedHydr
 
 		defer func() {
 			if r := recover(); r != nil {
-				log.Printf("[WARN] recovered a panic from a wrapped hydrate function: %v\n%s", r, debug.Stack())
+				logging.Printf("[WARN] recovered a panic from a wrapped hydrate function: %v\n%s", r, debug.Stack())
 				err = status.Error(codes.Internal, fmt.Sprintf("hydrate function %s failed with panic %v", hydrate.Name, r))
 			}
 		}()
@@ -156,7 +157,7 @@ func WrapHydrate(hydrate namedHydrateFunc, ignoreConfig *IgnoreConfig) namedHydr
 
 func shouldRetryError(ctx context.Context, d *QueryData, h *HydrateData, err error, retryConfig *RetryConfig) bool {
 	if retryConfig == nil {
-		log.Printf("[WARN] nil retry config passed to shouldRetryError this is unexpected - returning false")
+		logging.Printf("[WARN] nil retry config passed to shouldRetryError this is unexpected - returning false")
 		return false
 	}
 	log.Printf("[TRACE] shouldRetryError err: %v, retryConfig: %s", err, retryConfig.String())

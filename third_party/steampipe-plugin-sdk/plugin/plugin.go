@@ -255,7 +255,7 @@ func (p *Plugin) shutdown() {
 	// destroy the temp directory
 	err := os.RemoveAll(p.tempDir)
 	if err != nil {
-		log.Printf("[WARN] failed to delete the temp directory %s: %s", p.tempDir, err.Error())
+		logging.Printf("[WARN] failed to delete the temp directory %s: %s", p.tempDir, err.Error())
 	}
 }
 
@@ -296,7 +296,7 @@ func (p *Plugin) ClearConnectionCache(ctx context.Context, connectionName string
 	}
 	err := connectionCache.Clear(ctx)
 	if err != nil {
-		log.Printf("[WARN] failed to clear connection cache for connection '%s': %s", connectionName, err.Error())
+		logging.Printf("[WARN] failed to clear connection cache for connection '%s': %s", connectionName, err.Error())
 		return err
 	}
 	log.Printf("[INFO] cleared connection cache for connection: '%s'", connectionName)
@@ -635,13 +635,13 @@ func (p *Plugin) buildHydrateConfigMap() {
 
 func logValidationWarning(connection *Connection, warnings []string) {
 	count := len(warnings)
-	log.Printf("[WARN] connection %s, has %d table validation %s",
+	logging.Printf("[WARN] connection %s, has %d table validation %s",
 		connection.Name,
 		count,
 		pluralizeClient().Pluralize("warning", count, false))
 
 	for _, w := range warnings {
-		log.Printf("[WARN] %s", w)
+		logging.Printf("[WARN] %s", w)
 	}
 }
 
@@ -714,7 +714,7 @@ func (p *Plugin) getUniqueCallId(callId string) string {
 			p.callIdLookupMut.RLock()
 		}
 		// so the id exists already - add a suffix
-		log.Printf("[WARN] getUniqueCallId duplicate call id %s - adding suffix", callId)
+		logging.Printf("[WARN] getUniqueCallId duplicate call id %s - adding suffix", callId)
 		callId = fmt.Sprintf("%s%d", orig, idx)
 		idx++
 

@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"reflect"
 	"slices"
@@ -124,7 +125,7 @@ func (p *Plugin) upsertConnectionData(config *proto.ConnectionConfig, updateData
 	connectionName := config.Connection
 
 	if connectionName == "" {
-		log.Printf("[WARN] upsertConnectionData failed - ConnectionConfig contained empty connection name")
+		logging.Printf("[WARN] upsertConnectionData failed - ConnectionConfig contained empty connection name")
 		updateData.failedConnections["unknown"] = fmt.Errorf("upsertConnectionData failed - ConnectionConfig contained empty connection name")
 		return
 	}
@@ -173,7 +174,7 @@ func (p *Plugin) upsertConnectionData(config *proto.ConnectionConfig, updateData
 	// update the watch paths for the connection file watcher
 	err = p.updateConnectionWatchPaths(d.Connection)
 	if err != nil {
-		log.Printf("[WARN] SetAllConnectionConfigs failed to update the watched paths for connection %s: %s", connectionName, err.Error())
+		logging.Printf("[WARN] SetAllConnectionConfigs failed to update the watched paths for connection %s: %s", connectionName, err.Error())
 		updateData.failedConnections[connectionName] = err
 	}
 	return
@@ -206,14 +207,14 @@ func (p *Plugin) parseConnectionConfig(config *proto.ConnectionConfig) (any, err
 
 	if p.ConnectionConfigSchema == nil {
 		msg := fmt.Sprintf("connection config has been set for connection '%s', but plugin '%s' does not define connection config schema", config.Connection, p.Name)
-		log.Println("[WARN]", msg)
+		logging.Printf("[WARN] %s", msg)
 		return nil, sperr.New("%s", msg)
 
 	}
 	// parse the config into a struct
 	configStruct, err := p.ConnectionConfigSchema.parse(config)
 	if err != nil {
-		log.Printf("[WARN] upsertConnectionData failed for connection %s, config validation failed: %s", config.Connection, err.Error())
+		logging.Printf("[WARN] upsertConnectionData failed for connection %s, config validation failed: %s", config.Connection, err.Error())
 		return nil, err
 	}
 
@@ -320,9 +321,9 @@ func defaultConnectionConfigChangedFunc(ctx context.Context, p *Plugin, old *Con
 func defaultWatchedFilesChangedFunc(ctx context.Context, p *Plugin, conn *Connection, events []fsnotify.Event) {
 	log.Printf("[TRACE] defaultWatchedFilesChangedFunc filewatchers changed for connection %s", conn.Name)
 	if err := p.ClearConnectionCache(ctx, conn.Name); err != nil {
-		log.Printf("[WARN] failed to clear connection cache for connection %s, error: %s", conn.Name, err.Error())
+		logging.Printf("[WARN] failed to clear connection cache for connection %s, error: %s", conn.Name, err.Error())
 	}
 	if err := p.ClearQueryCache(ctx, conn.Name); err != nil {
-		log.Printf("[WARN] failed to clear query cache for connection %s, error: %s", conn.Name, err.Error())
+		logging.Printf("[WARN] failed to clear query cache for connection %s, error: %s", conn.Name, err.Error())
 	}
 }

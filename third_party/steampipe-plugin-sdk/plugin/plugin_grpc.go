@@ -194,9 +194,7 @@ func (p *Plugin) execute(req *proto.ExecuteRequest, stream row_stream.Sender) (e
 	ctx := stream.Context()
 	// add CallId to logs for the execute call
 	logger := p.Logger.Named(req.CallId)
-	log.SetOutput(logger.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
-	log.SetPrefix("")
-	log.SetFlags(0)
+	logging.SetOutput(logger.StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}))
 
 	// dedupe the call id
 	req.CallId = p.getUniqueCallId(req.CallId)
@@ -405,7 +403,7 @@ func (p *Plugin) setCacheOptions(request *proto.SetCacheOptionsRequest) (err err
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprintf("setCacheOptions experienced unhandled exception: %s", helpers.ToError(r).Error())
-			log.Println("[WARN]", msg)
+			logging.Printf("[WARN] %s", msg)
 			err = fmt.Errorf("%s", msg)
 		}
 	}()
@@ -417,7 +415,7 @@ func (p *Plugin) setConnectionCacheOptions(request *proto.SetConnectionCacheOpti
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprintf("setConnectionCacheOptions experienced unhandled exception: %s", helpers.ToError(r).Error())
-			log.Println("[WARN]", msg)
+			logging.Printf("[WARN] %s", msg)
 			err = fmt.Errorf("%s", msg)
 		}
 	}()
@@ -435,7 +433,7 @@ func (p *Plugin) setRateLimiters(request *proto.SetRateLimitersRequest) (err err
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprintf("setRateLimiters experienced unhandled exception: %s", helpers.ToError(r).Error())
-			log.Println("[WARN]", msg)
+			logging.Printf("[WARN] %s", msg)
 			err = fmt.Errorf("%s", msg)
 		}
 	}()

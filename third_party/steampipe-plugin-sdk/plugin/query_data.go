@@ -595,7 +595,7 @@ func (d *QueryData) callChildListHydrate(ctx context.Context, parentItem interfa
 				err := helpers.ToError(r)
 				if !d.verifyCallerIsListCall(callingFunction) {
 					err = fmt.Errorf("'streamListItem' must only be called from a list call. Calling function name is '%s'", callingFunction)
-					log.Printf("[WARN] 'streamListItem' failed with panic: %s. Calling function name is '%s'", err, callingFunction)
+					logging.Printf("[WARN] 'streamListItem' failed with panic: %s. Calling function name is '%s'", err, callingFunction)
 				}
 				d.streamError(err)
 			}
@@ -840,7 +840,7 @@ func (d *QueryData) streamRow(row *proto.Row) {
 }
 
 func (d *QueryData) streamError(err error) {
-	log.Printf("[WARN] QueryData StreamError %v (%s)", err, d.connectionCallId)
+	logging.Printf("[WARN] QueryData StreamError %v (%s)", err, d.connectionCallId)
 	d.errorChan <- sperr.WrapWithMessage(err, "%s", d.Connection.Name)
 }
 
@@ -865,7 +865,7 @@ func (d *QueryData) buildRowAsync(ctx context.Context, rowData *rowData, rowChan
 		// delegate the work to a row object
 		row, err := rowData.getRow(ctx)
 		if err != nil {
-			log.Printf("[WARN] getRow failed with error %v", err)
+			logging.Printf("[WARN] getRow failed with error %v", err)
 			d.streamError(err)
 		} else {
 			if row != nil {
@@ -905,7 +905,7 @@ func (d *QueryData) addContextData(row *proto.Row, rowData *rowData) {
 	}
 	jsonValue, err := json.Marshal(rowCtxData)
 	if err != nil {
-		log.Printf("[WARN] failed to marshal JSON for row context data: %s", err.Error())
+		logging.Printf("[WARN] failed to marshal JSON for row context data: %s", err.Error())
 		return
 	}
 	row.Columns[contextColumnName] = &proto.Column{Value: &proto.Column_JsonValue{JsonValue: jsonValue}}

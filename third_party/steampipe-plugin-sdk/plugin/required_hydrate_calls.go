@@ -2,7 +2,7 @@ package plugin
 
 import (
 	"fmt"
-	"log"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 )
 
 // helper class to build list of required hydrate calls
@@ -32,12 +32,12 @@ func (c requiredHydrateCallBuilder) Add(hydrateFunc namedHydrateFunc, callId str
 		// get the config for this hydrate function
 		config := getHydrateConfig(c, hydrateName)
 		if config == nil {
-			log.Printf("[WARN] failed to find hydrate config for %s", hydrateName)
+			logging.Printf("[WARN] failed to find hydrate config for %s", hydrateName)
 			return fmt.Errorf("failed to find hydrate config for %s", hydrateName)
 		}
 		call, err := newHydrateCall(config, c.queryData)
 		if err != nil {
-			log.Printf("[WARN] failed to add a hydrate call for %s: %s", hydrateName, err.Error())
+			logging.Printf("[WARN] failed to add a hydrate call for %s: %s", hydrateName, err.Error())
 			return err
 		}
 		c.requiredHydrateCalls[hydrateName] = call
@@ -46,7 +46,7 @@ func (c requiredHydrateCallBuilder) Add(hydrateFunc namedHydrateFunc, callId str
 		for _, dep := range config.Depends {
 			namedDep := newNamedHydrateFunc(dep)
 			if err := c.Add(namedDep, callId); err != nil {
-				log.Printf("[WARN] failed to add a hydrate call for %s, which is a dependency of %s: %s", namedDep.Name, hydrateName, err.Error())
+				logging.Printf("[WARN] failed to add a hydrate call for %s, which is a dependency of %s: %s", namedDep.Name, hydrateName, err.Error())
 				return err
 			}
 		}

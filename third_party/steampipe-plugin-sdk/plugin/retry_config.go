@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"slices"
 	"strings"
@@ -89,7 +90,7 @@ func (c *RetryConfig) validate(table *Table) []string {
 		tablePrefix = fmt.Sprintf("table '%s': ", table.Name)
 	}
 	if c.ShouldRetryError != nil && c.ShouldRetryErrorFunc != nil {
-		log.Printf("[WARN] RetryConfig validate failed - both ShouldRetryError and ShouldRetryErrorFunc are defined")
+		logging.Printf("[WARN] RetryConfig validate failed - both ShouldRetryError and ShouldRetryErrorFunc are defined")
 		res = append(res, fmt.Sprintf("%sboth ShouldRetryError and ShouldRetryErrorFunc are defined", tablePrefix))
 	}
 

@@ -67,7 +67,7 @@ func (r *rowData) getRow(ctx context.Context) (*proto.Row, error) {
 	// make any required hydrate function calls
 	// - these populate the row with data entries corresponding to the hydrate function name
 	if err := r.startAllHydrateCalls(rowDataCtx, r.queryData); err != nil {
-		log.Printf("[WARN] startAllHydrateCalls failed with error %v", err)
+		logging.Printf("[WARN] startAllHydrateCalls failed with error %v", err)
 		return nil, err
 	}
 
@@ -111,7 +111,7 @@ func (r *rowData) startAllHydrateCalls(rowDataCtx context.Context, rowQueryData 
 			// in this case, we will never get out of the start loop as the dependent hydrate function will never start
 			select {
 			case err := <-r.errorChan:
-				log.Printf("[WARN] startAllHydrateCalls failed with error %v", err)
+				logging.Printf("[WARN] startAllHydrateCalls failed with error %v", err)
 				return err
 			default:
 			}
@@ -147,7 +147,7 @@ func (r *rowData) waitForHydrateCallsToComplete(rowDataCtx context.Context) (*pr
 	// select both wait chan and error chan
 	select {
 	case err := <-r.errorChan:
-		log.Printf("[WARN] hydrate error chan select: %s (%s)", r.queryData.connectionCallId, err)
+		logging.Printf("[WARN] hydrate error chan select: %s (%s)", r.queryData.connectionCallId, err)
 		return nil, err
 	case <-r.waitChan:
 		return row, nil
@@ -182,7 +182,7 @@ func (r *rowData) callHydrate(ctx context.Context, d *QueryData, hydrate namedHy
 	// handle panics in the row hydrate function
 	defer func() {
 		if p := recover(); p != nil {
-			log.Printf("[WARN] callHydrate recover: %v", p)
+			logging.Printf("[WARN] callHydrate recover: %v", p)
 			r.errorChan <- status.Error(codes.Internal, fmt.Sprintf("hydrate call %s failed with panic %v", hydrate.Name, p))
 		}
 		r.wg.Done()
@@ -193,7 +193,7 @@ func (r *rowData) callHydrate(ctx context.Context, d *QueryData, hydrate namedHy
 	// now call the hydrate function, passing the item and hydrate results so far
 	hydrateData, err := r.callHydrateWithRetries(ctx, d, hydrate, hydrateConfig.IgnoreConfig, hydrateConfig.RetryConfig)
 	if err != nil {
-		log.Printf("[ERROR] callHydrate %s finished with error: %v\n", hydrate.Name, err)
+		logging.Printf("[ERROR] callHydrate %s finished with error: %v\n", hydrate.Name, err)
 		r.setError(hydrate.Name, err)
 		r.errorChan <- err
 	} else {

@@ -108,7 +108,7 @@ func Serve(opts *ServeOpts) {
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprintf("%s%s", PluginStartupFailureMessage, helpers.ToError(r).Error())
-			log.Println("[WARN]", msg)
+			logging.Printf("[WARN] %s", msg)
 			// write to stdout so the plugin manager can extract the error message
 			fmt.Println(msg)
 		}

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"github.com/turbot/go-kit/helpers"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/quals"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/transform"
-	"log"
 )
 
 // get the column object with the given name
@@ -32,7 +32,7 @@ func (t *Table) getColumnType(columnName string) proto.ColumnType {
 func (t *Table) getColumnValue(ctx context.Context, rowData *rowData, column *QueryColumn, qualValueMap map[string]quals.QualSlice) (*proto.Column, error) {
 	hydrateItem, err := rowData.GetColumnData(column)
 	if err != nil {
-		log.Printf("[ERROR] table '%s' failed to get column data: %s (%s)", t.Name, err.Error(), rowData.queryData.connectionCallId)
+		logging.Printf("[ERROR] table '%s' failed to get column data: %s (%s)", t.Name, err.Error(), rowData.queryData.connectionCallId)
 		return nil, err
 	}
 
@@ -51,7 +51,7 @@ func (t *Table) getColumnValue(ctx context.Context, rowData *rowData, column *Qu
 		}
 		value, err = columnTransforms.Execute(ctx, transformData)
 		if err != nil {
-			log.Printf("[ERROR] failed to populate column '%s': %v\n", column.Name, err)
+			logging.Printf("[ERROR] failed to populate column '%s': %v\n", column.Name, err)
 			return nil, fmt.Errorf("failed to populate column '%s': %v", column.Name, err)
 		}
 	}

@@ -39,7 +39,7 @@ func (t *Table) fetchItems(ctx context.Context, queryData *QueryData) error {
 		return t.executeGetCall(ctx, queryData)
 	}
 	if t.List == nil {
-		log.Printf("[WARN] query is not a get call, but no list call is defined, quals: %v", grpc.QualMapToString(queryData.QueryContext.UnsafeQuals, true))
+		logging.Printf("[WARN] query is not a get call, but no list call is defined, quals: %v", grpc.QualMapToString(queryData.QueryContext.UnsafeQuals, true))
 		panic("query is not a get call, but no list call is defined")
 	}
 
@@ -136,7 +136,7 @@ func (t *Table) getListQualValueForGetCall(queryData *QueryData) (string, *proto
 			return keyColumnName, listValue
 		}
 	} else {
-		log.Printf("[WARN] more than 1 key column qual has a list value - this is unsupported")
+		logging.Printf("[WARN] more than 1 key column qual has a list value - this is unsupported")
 	}
 
 	return "", nil
@@ -177,7 +177,7 @@ func (t *Table) doGetForQualValues(ctx context.Context, queryData *QueryData, ke
 	// err will contain the last error (is any)
 	select {
 	case err := <-errorChan:
-		log.Printf("[WARN] doGetForQualValues returned an error: %v", err)
+		logging.Printf("[WARN] doGetForQualValues returned an error: %v", err)
 		return err
 	default:
 		return nil
@@ -208,7 +208,7 @@ func (t *Table) doGet(ctx context.Context, queryData *QueryData) (err error) {
 	}
 
 	if err != nil {
-		log.Printf("[WARN] table '%s': Get hydrate call %s returned error %v\n", t.Name, hydrateKey, err)
+		logging.Printf("[WARN] table '%s': Get hydrate call %s returned error %v\n", t.Name, hydrateKey, err)
 		return err
 	}
 
@@ -292,7 +292,7 @@ func (t *Table) getForEachMatrixItem(ctx context.Context, queryData *QueryData) 
 			item, err := matrixRd.callHydrateWithRetries(fetchContext, matrixQueryData, t.Get.namedHydrate, t.Get.IgnoreConfig, t.Get.RetryConfig)
 
 			if err != nil {
-				log.Printf("[WARN] callHydrateWithRetries returned error %v", err)
+				logging.Printf("[WARN] callHydrateWithRetries returned error %v", err)
 				errorChan <- err
 			} else if !helpers.IsNil(item) {
 				matrixRd.item = item
@@ -312,7 +312,7 @@ func (t *Table) getForEachMatrixItem(ctx context.Context, queryData *QueryData) 
 	for {
 		select {
 		case err := <-errorChan:
-			log.Printf("[WARN] err %v\n", err)
+			logging.Printf("[WARN] err %v\n", err)
 			errors = append(errors, err)
 		case result := <-resultChan:
 			if result != nil {
@@ -441,7 +441,7 @@ func (t *Table) getListCallQualValueList(queryData *QueryData) *quals.Qual {
 				}
 			}
 			if len(requiredListQuals) > 1 {
-				log.Printf("[WARN] more than 1 required qual has a list value - we cannot call list for each so passing quals through to plugin unaltered")
+				logging.Printf("[WARN] more than 1 required qual has a list value - we cannot call list for each so passing quals through to plugin unaltered")
 				qualsWithListValues = nil
 			} else {
 				log.Printf("[TRACE] after removing optional quals %d required remain", len(requiredListQuals))
@@ -529,7 +529,7 @@ func (t *Table) doList(ctx context.Context, queryData *QueryData, listCall named
 	listRetryConfig := t.List.RetryConfig.GetListRetryConfig()
 
 	if _, err := rd.callHydrateWithRetries(ctx, queryData, listCall, t.List.IgnoreConfig, listRetryConfig); err != nil {
-		log.Printf("[WARN] doList callHydrateWithRetries (%s) returned err %s", queryData.connectionCallId, err.Error())
+		logging.Printf("[WARN] doList callHydrateWithRetries (%s) returned err %s", queryData.connectionCallId, err.Error())
 		queryData.streamError(err)
 	}
 
@@ -579,7 +579,7 @@ func (t *Table) listForEachMatrixItem(ctx context.Context, queryData *QueryData,
 
 			_, err := rd.callHydrateWithRetries(fetchContext, matrixQueryData, listCall, t.List.IgnoreConfig, listRetryConfig)
 			if err != nil {
-				log.Printf("[WARN] callHydrateWithRetries returned error %v", err)
+				logging.Printf("[WARN] callHydrateWithRetries returned error %v", err)
 				queryData.streamError(err)
 			}
 		}(matrixItem)

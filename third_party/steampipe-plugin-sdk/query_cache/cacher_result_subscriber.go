@@ -5,6 +5,7 @@ import (
 	"github.com/turbot/go-kit/helpers"
 	"github.com/turbot/steampipe-plugin-sdk/v5/error_helpers"
 	sdkproto "github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"golang.org/x/sync/semaphore"
 	"log"
 	"sync"
@@ -79,9 +80,9 @@ func (s *cacheResultSubscriber) waitUntilDone(ctx context.Context) error {
 			if err := doGet[*sdkproto.QueryResult](ctx, pageKey, s.queryCache.cache, cacheResult); err != nil {
 				if IsCacheMiss(err) {
 					// This is not expected
-					log.Printf("[WARN] getCachedQueryResult - no item retrieved for cache key %s (%s)", pageKey, s.req.CallId)
+					logging.Printf("[WARN] getCachedQueryResult - no item retrieved for cache key %s (%s)", pageKey, s.req.CallId)
 				} else {
-					log.Printf("[WARN] cacheGetResult Get failed %v (%s)", err, s.req.CallId)
+					logging.Printf("[WARN] cacheGetResult Get failed %v (%s)", err, s.req.CallId)
 				}
 				errorChan <- err
 				return
@@ -101,7 +102,7 @@ func (s *cacheResultSubscriber) waitUntilDone(ctx context.Context) error {
 	for {
 		select {
 		case err := <-errorChan:
-			log.Printf("[WARN] cacheResultSubscriber waitUntilDone received error: %s (%s)", err.Error(), s.req.CallId)
+			logging.Printf("[WARN] cacheResultSubscriber waitUntilDone received error: %s (%s)", err.Error(), s.req.CallId)
 			if IsCacheMiss(err) {
 				cacheHit = false
 			} else {

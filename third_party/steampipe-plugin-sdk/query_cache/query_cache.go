@@ -3,6 +3,7 @@ package query_cache
 import (
 	"context"
 	"fmt"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"sort"
 	"strings"
@@ -132,7 +133,7 @@ func (c *QueryCache) Get(ctx context.Context, req *CacheRequest, streamUncachedR
 		}
 
 		// fall through to return error
-		log.Printf("[WARN] waiting for all cached data failed: %s (%s)", err.Error(), req.CallId)
+		logging.Printf("[WARN] waiting for all cached data failed: %s (%s)", err.Error(), req.CallId)
 	}
 
 	// if there IS an error which is NOT a cache miss, just return the error
@@ -151,7 +152,7 @@ func (c *QueryCache) Get(ctx context.Context, req *CacheRequest, streamUncachedR
 		// wait for all rows to be streamed (or an error)
 		err = subscriber.waitUntilDone()
 		if err != nil {
-			log.Printf("[WARN] waiting for all subscription data failed: %s (%s)", err.Error(), req.CallId)
+			logging.Printf("[WARN] waiting for all subscription data failed: %s (%s)", err.Error(), req.CallId)
 		} else {
 			log.Printf("[INFO] All rows streamed (%s)", req.CallId)
 			cacheHit = true
@@ -284,7 +285,7 @@ func (c *QueryCache) EndSet(ctx context.Context, callId string) (err error) {
 	req, ok := c.setRequests[callId]
 	c.setRequestMapLock.RUnlock()
 	if !ok {
-		log.Printf("[WARN] EndSet called for callId %s but there is no in progress set operation", callId)
+		logging.Printf("[WARN] EndSet called for callId %s but there is no in progress set operation", callId)
 		return fmt.Errorf("EndSet called for callId %s but there is no in progress set operation", callId)
 	}
 
@@ -312,7 +313,7 @@ func (c *QueryCache) EndSet(ctx context.Context, callId string) (err error) {
 	// write the remaining buffered rows to the cache
 	err = c.writePageToCache(ctx, req, true)
 	if err != nil {
-		log.Printf("[WARN] QueryCache EndSet - result Set failed: %v", err)
+		logging.Printf("[WARN] QueryCache EndSet - result Set failed: %v", err)
 		return err
 	}
 
@@ -338,7 +339,7 @@ func (c *QueryCache) AbortSet(ctx context.Context, callId string, err error) {
 
 	// set request state to error - all subsctribers will see the state and give up
 	req.requestLock.Lock()
-	log.Printf("[WARN] QueryCache AbortSet - aborting request  with error %s (%d %s) (%s)",
+	logging.Printf("[WARN] QueryCache AbortSet - aborting request  with error %s (%d %s) (%s)",
 		err.Error(),
 		len(req.subscribers),
 		pluralizeClient().Pluralize("subscriber", len(req.subscribers), false),
@@ -376,7 +377,7 @@ func (c *QueryCache) updateIndex(ctx context.Context, callId string, req *setReq
 		if !IsCacheMiss(err) {
 			// if there is an error fetching the index bucket, log it and return
 			// we do not want to risk overwriting an existing index bucket
-			log.Printf("[WARN] getCachedIndexBucket failed: %v", err)
+			logging.Printf("[WARN] getCachedIndexBucket failed: %v", err)
 			return nil
 		}
 
@@ -394,7 +395,7 @@ func (c *QueryCache) updateIndex(ctx context.Context, callId string, req *setReq
 	// write index bucket back to cache
 	err = c.cacheSetIndexBucket(ctx, indexBucketKey, indexBucket, req.CacheRequest)
 	if err != nil {
-		log.Printf("[WARN] cache Set failed for index bucket: %v", err)
+		logging.Printf("[WARN] cache Set failed for index bucket: %v", err)
 	} else {
 		log.Printf("[TRACE] QueryCache EndSet - IndexBucket written (%s)", callId)
 	}
@@ -431,7 +432,7 @@ func (c *QueryCache) writePageToCache(ctx context.Context, req *setRequest, fina
 	tags := []string{req.ConnectionName}
 	err := doSet(ctx, pageKey, result, req.ttl(), c.cache, tags)
 	if err != nil {
-		log.Printf("[WARN] writePageToCache cache Set failed: %v - page key %s (%s)", err, pageKey, req.CallId)
+		logging.Printf("[WARN] writePageToCache cache Set failed: %v - page key %s (%s)", err, pageKey, req.CallId)
 	} else {
 		log.Printf("[TRACE] writePageToCache Set - result written (%s)", req.CallId)
 	}
@@ -446,7 +447,7 @@ func (c *QueryCache) getCachedIndexBucket(ctx context.Context, key string) (*Ind
 			c.Stats.miss()
 			log.Printf("[TRACE] getCachedIndexBucket - no item retrieved for cache key %s", key)
 		} else {
-			log.Printf("[WARN] cacheGetResult Get failed %v", err)
+			logging.Printf("[WARN] cacheGetResult Get failed %v", err)
 		}
 		return nil, err
 	}
@@ -577,7 +578,7 @@ func doGet[T CacheData](ctx context.Context, key string, cache *cache.Cache[[]by
 		if IsCacheMiss(err) {
 			log.Printf("[TRACE] doGet cache miss ")
 		} else {
-			log.Printf("[WARN] cache.Get returned error %s", err.Error())
+			logging.Printf("[WARN] cache.Get returned error %s", err.Error())
 		}
 		//  return the error
 		return err
@@ -586,7 +587,7 @@ func doGet[T CacheData](ctx context.Context, key string, cache *cache.Cache[[]by
 	// unmarshall into the correct type
 	err = proto.Unmarshal(getRes, target)
 	if err != nil {
-		log.Printf("[WARN] error unmarshalling result: %s", err.Error())
+		logging.Printf("[WARN] error unmarshalling result: %s", err.Error())
 		return err
 	}
 
@@ -596,7 +597,7 @@ func doGet[T CacheData](ctx context.Context, key string, cache *cache.Cache[[]by
 func doSet[T CacheData](ctx context.Context, key string, value T, ttl time.Duration, cache *cache.Cache[[]byte], tags []string) error {
 	bytes, err := proto.Marshal(value)
 	if err != nil {
-		log.Printf("[WARN] doSet - marshal failed: %v", err)
+		logging.Printf("[WARN] doSet - marshal failed: %v", err)
 		return err
 	}
 
@@ -607,7 +608,7 @@ func doSet[T CacheData](ctx context.Context, key string, value T, ttl time.Durat
 		store.WithTags(tags),
 	)
 	if err != nil {
-		log.Printf("[WARN] doSet cache.Set failed: %v", err)
+		logging.Printf("[WARN] doSet cache.Set failed: %v", err)
 	}
 
 	return err

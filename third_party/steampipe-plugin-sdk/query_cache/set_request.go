@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/sethvargo/go-retry"
 	sdkproto "github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"sync"
 	"time"
@@ -206,7 +207,7 @@ func (req *setRequest) readPageFromCacheWithRetries(ctx context.Context, pageIdx
 				log.Printf("[INFO] readPageFromCacheWithRetries got a cache miss - retrying (#%d) (%s)", retries, req.CallId)
 				err = retry.RetryableError(err)
 			} else {
-				log.Printf("[WARN] readPageFromCacheWithRetries got error: %s", err.Error())
+				logging.Printf("[WARN] readPageFromCacheWithRetries got error: %s", err.Error())
 			}
 		}
 
@@ -214,7 +215,7 @@ func (req *setRequest) readPageFromCacheWithRetries(ctx context.Context, pageIdx
 	})
 
 	if cacheErr != nil {
-		log.Printf("[WARN] getRowsSince failed to read page %d key %s after %d retries: %s (%s)", pageIdx, pageKey, maxRetries, cacheErr.Error(), req.CallId)
+		logging.Printf("[WARN] getRowsSince failed to read page %d key %s after %d retries: %s (%s)", pageIdx, pageKey, maxRetries, cacheErr.Error(), req.CallId)
 		return nil, cacheErr
 	}
 

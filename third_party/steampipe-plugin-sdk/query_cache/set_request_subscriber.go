@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/sethvargo/go-retry"
 	sdkproto "github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"log"
 	"time"
 )
@@ -108,7 +109,7 @@ func (s *setRequestSubscriber) readAndStreamAsync(ctx context.Context) (chan str
 
 			// is there an error
 			if err != nil {
-				log.Printf("[WARN] readAndStreamAsync failed to read previous rows from cache: %s publisher %s (%s)", err, s.publisher.CallId, s.callId)
+				logging.Printf("[WARN] readAndStreamAsync failed to read previous rows from cache: %s publisher %s (%s)", err, s.publisher.CallId, s.callId)
 				errChan <- err
 				return
 			}
@@ -180,7 +181,7 @@ func (s *setRequestSubscriber) getRowsToStream(ctx context.Context) ([]*sdkproto
 
 func (s *setRequestSubscriber) waitUntilDone() error {
 	// TODO [pending_cache] this crash causes plugin manager to shutdown????
-	//log.Printf("[WARN] waitUntilDone received an error from setRequest %s: %s (%s)", s.publisher.CallId, err.Error(), s.callId)
+	//logging.Printf("[WARN] waitUntilDone received an error from setRequest %s: %s (%s)", s.publisher.CallId, err.Error(), s.callId)
 	log.Printf("[INFO] waitUntilDone  (%s)", s.callId)
 	select {
 	case <-s.doneChan:
@@ -194,7 +195,7 @@ func (s *setRequestSubscriber) waitUntilDone() error {
 		}
 		return nil
 	case err := <-s.errChan:
-		log.Printf("[WARN] waitUntilDone - setRequestSubscriber received an error from setRequest %s: %s (%s)", s.publisher.CallId, err.Error(), s.callId)
+		logging.Printf("[WARN] waitUntilDone - setRequestSubscriber received an error from setRequest %s: %s (%s)", s.publisher.CallId, err.Error(), s.callId)
 		return err
 	}
 }

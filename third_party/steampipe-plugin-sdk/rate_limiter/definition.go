@@ -3,6 +3,7 @@ package rate_limiter
 import (
 	"fmt"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 	"golang.org/x/time/rate"
 	"log"
 	"regexp"
@@ -58,7 +59,7 @@ func (d *Definition) Initialise() error {
 	if d.Where != "" {
 		scopeFilter, err := newScopeFilter(d.Where)
 		if err != nil {
-			log.Printf("[WARN] failed to parse scope filter: %s", err.Error())
+			logging.Printf("[WARN] failed to parse scope filter: %s", err.Error())
 			return err
 		}
 		log.Printf("[INFO] parsed scope filter %s", d.Where)

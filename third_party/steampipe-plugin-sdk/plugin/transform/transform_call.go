@@ -3,7 +3,7 @@ package transform
 import (
 	"context"
 	"fmt"
-	"log"
+	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
 
 	"github.com/turbot/go-kit/helpers"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin/context_key"
@@ -37,7 +37,7 @@ func (tr *TransformCall) Execute(ctx context.Context, value interface{}, transfo
 
 	transformedValue, err = tr.Transform(ctx, transformData)
 	if err != nil {
-		log.Printf("[ERROR] transform %s returned error %v\n", helpers.GetFunctionName(tr.Transform), err)
+		logging.Printf("[ERROR] transform %s returned error %v\n", helpers.GetFunctionName(tr.Transform), err)
 	}
 	return
 }
