@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/turbot/steampipe-plugin-sdk/v5/anywhere"
+	"github.com/turbot/steampipe-plugin-sdk/v5/grpc"
 	"github.com/turbot/steampipe-plugin-sdk/v5/grpc/proto"
 	"github.com/turbot/steampipe-plugin-sdk/v5/plugin"
 )
@@ -48,7 +49,7 @@ func TestARowCarriesTheContextColumnsOnlyWhenAsked(t *testing.T) {
 }
 
 // oneRowNaming runs a scan of the fix table whose list call streams one item, asking for columns
-// as the FDW does (through CallExecuteAsync and a LocalPluginStream), and returns its one row.
+// as the FDW does (localScan), and returns its one row.
 func oneRowNaming(t *testing.T, h *host, columns []string) *proto.Row {
 	t.Helper()
 	list := func(ctx context.Context, d *plugin.QueryData, _ *plugin.HydrateData) (any, error) {
@@ -57,8 +58,19 @@ func oneRowNaming(t *testing.T, h *host, columns []string) *proto.Row {
 	}
 	req := h.request(list, false, 0)
 	req.QueryContext.Columns = columns
+	rows := localScan(t, h.server, req)
+	if len(rows) != 1 {
+		t.Fatalf("%d rows, want 1", len(rows))
+	}
+	return rows[0]
+}
+
+// localScan runs req on server as the FDW runs a scan (through CallExecuteAsync and a
+// LocalPluginStream) and returns its rows.
+func localScan(t *testing.T, server *grpc.PluginServer, req *proto.ExecuteRequest) []*proto.Row {
+	t.Helper()
 	stream := anywhere.NewLocalPluginStream(context.Background())
-	h.server.CallExecuteAsync(req, stream)
+	server.CallExecuteAsync(req, stream)
 	var rows []*proto.Row
 	for {
 		resp, err := stream.Recv()
@@ -66,14 +78,10 @@ func oneRowNaming(t *testing.T, h *host, columns []string) *proto.Row {
 			t.Fatal(err)
 		}
 		if resp == nil {
-			break
+			return rows
 		}
 		rows = append(rows, resp.Row)
 	}
-	if len(rows) != 1 {
-		t.Fatalf("%d rows, want 1", len(rows))
-	}
-	return rows[0]
 }
 
 // columnNames are a row's column names, sorted.

@@ -134,7 +134,7 @@ type QueryData struct {
 	// buffer rows before sending to the cache in chunks
 	cacheRows []*proto.Row
 
-	// map of hydrate function name to columns it provides
+	// map of hydrate function name to the columns the query names that it provides
 	// (this is in queryData not Table as it gets modified per query)
 	hydrateColumnMap map[string][]string
 	// tactical - free memory after streaming this many rows
@@ -189,7 +189,7 @@ func newQueryData(connectionCallId string, p *Plugin, queryContext *QueryContext
 		listWg:      &wg,
 
 		freeMemInterval: GetFreeMemInterval(),
-		reservedColumns: getReservedColumns(table),
+		reservedColumns: table.reservedColumns,
 
 		// temporary dir for this connection
 		// this will only created if getSourceFiles is used
@@ -429,8 +429,11 @@ func (d *QueryData) populateRequiredHydrateCalls() error {
 			}
 		}
 
-		// now update hydrateColumnMap
-		d.hydrateColumnMap[hydrateName] = append(d.hydrateColumnMap[hydrateName], column.Name)
+		// now update hydrateColumnMap, with the columns the query names only: a row carries no
+		// other column (getColumnValues), so a QueryColumn for one would be built for nothing
+		if slices.Contains(colsUsed, column.Name) {
+			d.hydrateColumnMap[hydrateName] = append(d.hydrateColumnMap[hydrateName], column.Name)
+		}
 	}
 	d.hydrateCalls = requiredCallBuilder.Get()
 

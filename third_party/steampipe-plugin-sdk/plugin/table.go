@@ -74,6 +74,8 @@ type Table struct {
 	hydrateConfigMap map[string]*HydrateConfig
 
 	columnNameMap map[string]struct{}
+	// the table's reserved columns, which depend on its columns only: made once, not once a scan
+	reservedColumns map[string]struct{}
 }
 
 func (t *Table) initialise(p *Plugin) {
@@ -149,6 +151,7 @@ func (t *Table) setColumnNameMap() {
 	for _, c := range t.Columns {
 		t.columnNameMap[c.Name] = struct{}{}
 	}
+	t.reservedColumns = getReservedColumns(t)
 }
 
 // build map of all hydrate configs, including those specified in the legacy HydrateDependencies,
