@@ -626,12 +626,7 @@ func (d *QueryData) streamLeafListItem(ctx context.Context, items ...interface{}
 		case rowStop:
 			return
 		case rowEndStream:
-			log.Printf("[TRACE] streamListItem RowsRemaining zero, send nil row %s", d.Connection.Name)
-			// if this is the first time we have received a zero rows remaining, stream an empty row
-			// to indicate downstream that we are done
-			d.rowDataChan <- nil
-			// we are done - give memory back to OS at once
-			debug.FreeOSMemory()
+			d.endRowStream()
 			return
 		}
 
@@ -659,7 +654,24 @@ func (d *QueryData) streamLeafListItem(ctx context.Context, items ...interface{}
 		_ = rd.set(d.Table.List.namedHydrate.Name, item)
 
 		d.rowDataChan <- rd
+		// another list call may have met the limit while this row was in flight: the end of the
+		// stream waited for it
+		if d.queryStatus.rowSent() {
+			d.endRowStream()
+			return
+		}
 	}
+}
+
+// endRowStream tells the row builder that no more rows come: the limit is met (or the query
+// cancelled). Sent once, after every row counted before it (queryStatus.rowSent).
+func (d *QueryData) endRowStream() {
+	log.Printf("[TRACE] streamListItem RowsRemaining zero, send nil row %s", d.Connection.Name)
+	// if this is the first time we have received a zero rows remaining, stream an empty row
+	// to indicate downstream that we are done
+	d.rowDataChan <- nil
+	// we are done - give memory back to OS at once
+	debug.FreeOSMemory()
 }
 
 // if a free memory interval has been set, check if we have reached it

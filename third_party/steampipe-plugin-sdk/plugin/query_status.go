@@ -16,6 +16,10 @@ type queryStatus struct {
 	cachedRowsFetched int64
 	// flag which is true when we have streamed enough rows (or the context is cancelled)
 	StreamingComplete bool
+	// rows counted by takeRow and not yet on the row channel, and whether the end of the stream
+	// waits for them: the row builder stops at the end, so a row sent after it would be lost
+	rowsInFlight int64
+	endWaiting   bool
 }
 
 func newQueryStatus(limit *int64) *queryStatus {
@@ -62,12 +66,31 @@ func (s *queryStatus) takeRow(ctx context.Context, count bool) int {
 		return rowStop
 	case cancelled || s.rowsRequired-s.rowsStreamed <= 0:
 		s.StreamingComplete = true
+		if s.rowsInFlight > 0 {
+			// the list call sending the last of them ends the stream (rowSent)
+			s.endWaiting = true
+			return rowStop
+		}
 		return rowEndStream
 	}
 	if count {
 		s.rowsStreamed++
+		s.rowsInFlight++
 	}
 	return rowStream
+}
+
+// rowSent records that a row takeRow counted is on the row channel, and says whether the
+// stream is to end now: the limit was met while it was in flight and it was the last.
+func (s *queryStatus) rowSent() (endStream bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rowsInFlight--
+	if s.endWaiting && s.rowsInFlight == 0 {
+		s.endWaiting = false
+		return true
+	}
+	return false
 }
 
 // streamingComplete reports whether the stream has ended (takeRow returned rowEndStream)
