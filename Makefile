@@ -99,7 +99,7 @@ bench: ## Measure the built plugin against the API's bound (fake API, 50 ms a re
 	@# a target that misses makes bluejay-bench exit 1; the rest of the bench still runs
 	-$(GO) run ./cmd/bluejay-bench $(BENCH_FLAGS)
 	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWScan|FDWSessionStart|GRPCScan|SQLiteScan' -benchtime=5x ./fdwtest
-	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWManyAgents|FDWJoinInnerScans|FDWOwnerJoin' -benchtime=3x ./fdwtest
+	BLUEJAY_REQUIRE_FDW=1 $(GO) test -run '^$$' -bench 'FDWManyAgents|FDWJoinInnerScans|FDWJoinAgainstItsScans|FDWOwnerJoin' -benchtime=3x ./fdwtest
 	$(GO) test -run '^$$' -bench Open -benchtime=10x ./engine
 	@# the whole mod: powerpipe benchmark run all through the FDW beside bluejay-sql check all (needs make powerpipe)
 	BLUEJAY_REQUIRE_FDW=1 BLUEJAY_REQUIRE_POWERPIPE=1 $(GO) test -run '^$$' -bench 'PowerpipeBenchmarkRunAll|CheckAllSQLite' -benchtime=3x ./powerpipetest
