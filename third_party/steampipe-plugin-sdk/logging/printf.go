@@ -52,7 +52,7 @@ var own = struct {
 // 13% of their CPU formatting lines that Steampipe's default level (WARN) then dropped. The
 // FDW's init means to discard below TRACE and undoes it itself; the SDK's execute reset the
 // standard logger at every scan. The SDK's [WARN] and [ERROR] lines go through Printf; the
-// FDW's are each followed by the same error raised to PostgreSQL, which logs it.
+// FDW's all but two (trace headers, a cache clear) come with an error PostgreSQL logs.
 func SetOutput(w io.Writer) {
 	own.logger.SetOutput(w)
 	own.set.Store(true)
