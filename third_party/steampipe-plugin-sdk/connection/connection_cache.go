@@ -7,8 +7,8 @@ import (
 	"github.com/eko/gocache/lib/v4/cache"
 	"github.com/eko/gocache/lib/v4/store"
 	ristretto_store "github.com/eko/gocache/store/ristretto/v4"
-	"log"
 	"github.com/turbot/steampipe-plugin-sdk/v5/logging"
+	"log"
 	"time"
 )
 
